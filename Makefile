@@ -140,3 +140,11 @@ install: $(BINS)
 clean:
 	rm -f $(BINS) $(LIBTORTIE) $(PROC_LIBS) $(UNIT_BINS)
 	rm -f */*.o */*.d regress/*/*.o regress/*/*.d
+
+# For building one test by hand while other modules are in flux:
+#   cc $$(make -s print-cflags) -o /tmp/t regress/unit/test_x.c common/x.c \
+#       common/log.c common/util.c $$(make -s print-libs)
+print-cflags:
+	@echo $(CFLAGS)
+print-libs:
+	@echo $(LDFLAGS) $(CMOCKA_LIBS) $(LDLIBS)
