@@ -49,7 +49,9 @@ srcs_of =	$(filter-out $(wildcard $(1)/*_*linux.c $(1)/*_openbsd.c \
 		    $(1)/*_freebsd.c),$(wildcard $(1)/*.c)) \
 		$(wildcard $(1)/*_$(PLAT).c)
 
-COMMON_SRCS :=	$(call srcs_of,common)
+# COMMON_EXCLUDE leaves files out (e.g. another module's work in progress).
+COMMON_EXCLUDE ?=
+COMMON_SRCS :=	$(filter-out $(COMMON_EXCLUDE),$(call srcs_of,common))
 COMMON_OBJS :=	$(COMMON_SRCS:.c=.o)
 LIBTORTIE :=	common/libtortie.a
 

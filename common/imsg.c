@@ -194,9 +194,16 @@ imsgbuf_write(struct imsgbuf *ib)
 		len = ib->w.end - ib->w.start;
 		sendfd = 0;
 		if (ib->nfdout > 0) {
-			if (ib->fdout[0].off == ib->wseq)
+			/*
+			 * Stop short of the next descriptor-carrying message
+			 * so that each descriptor starts a sendmsg of its own.
+			 */
+			if (ib->fdout[0].off == ib->wseq) {
 				sendfd = 1;
-			else if (ib->fdout[0].off - ib->wseq < len)
+				if (ib->nfdout > 1 &&
+				    ib->fdout[1].off - ib->wseq < len)
+					len = ib->fdout[1].off - ib->wseq;
+			} else if (ib->fdout[0].off - ib->wseq < len)
 				len = ib->fdout[0].off - ib->wseq;
 		}
 		memset(&msg, 0, sizeof(msg));

@@ -219,6 +219,37 @@ test_fd_passing(void **state)
 	assert_int_equal(im.fd, -1);
 }
 
+/* Back-to-back messages with descriptors each get their own. */
+static void
+test_fd_passing_consecutive(void **state)
+{
+	struct pair	*p = *state;
+	struct imsg	 im;
+	struct stat	 st[3], got;
+	int		 pfd[3][2], i, r;
+
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(pipe(pfd[i]), 0);
+		assert_int_equal(fstat(pfd[i][0], &st[i]), 0);
+		assert_int_equal(imsg_compose(&p->a, 10 + i, 0, 0, pfd[i][0],
+		    NULL, 0), 0);
+	}
+	for (i = 0; i < 10 && imsgbuf_queued(&p->a) > 0; i++)
+		assert_int_equal(imsgbuf_write(&p->a), 0);
+	assert_int_equal(imsgbuf_queued(&p->a), 0);
+	for (i = 0; i < 3; i++) {
+		while ((r = imsg_get(&p->b, &im)) == 0)
+			assert_true(imsg_read(&p->b) > 0);
+		assert_int_equal(r, 1);
+		assert_int_equal(im.hdr.type, 10 + i);
+		assert_true(im.fd >= 0);
+		assert_int_equal(fstat(im.fd, &got), 0);
+		assert_int_equal(got.st_ino, st[i].st_ino);
+		close(im.fd);
+		close(pfd[i][1]);
+	}
+}
+
 /* A burst bigger than the socket buffer leaves in partial writes. */
 static void
 test_partial_writes(void **state)
@@ -264,6 +295,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fd_passing, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_fd_passing_consecutive,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_partial_writes, setup,
 		    teardown),
 	};

@@ -1,0 +1,97 @@
+/*
+ * tortied, the parent process: configuration, supervision of the helper
+ * processes, accepting BGP connections, the control socket.
+ */
+#ifndef TORTIE_BGPD_H
+#define TORTIE_BGPD_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+
+#include <stdint.h>
+
+#include "imsg.h"
+#include "tortie.h"
+
+struct event;
+struct event_base;
+
+/* The daemon's own settings: tortie.yaml plus the command line. */
+struct daemon_conf {
+	char		*conf_file;
+	char		*node_name;
+	char		*ds_type;
+	char		*ds_path;
+	char		*secrets_dir;
+	char		*ctl_socket;
+	char		*router_id;
+	char		*user;
+	char		*chroot;
+	int		 kernel_install;
+	uint32_t	 kernel_table;
+	uint32_t	 kernel_protocol;
+	int		 debug;
+	int		 verbose;
+};
+
+struct child {
+	TAILQ_ENTRY(child)	 entry;
+	enum tortie_role	 role;
+	uint32_t		 groupid;
+	char			 name[GROUP_NAME_LEN + 1];
+	char			 label[GROUP_NAME_LEN + 16];	/* for logs */
+	pid_t			 pid;
+	struct imsgev		 iev;
+	int			 connected;	/* iev is live */
+	int			 hello;		/* sandboxed and talking */
+	int			 removing;	/* group gone: no restart */
+	unsigned int		 restarts;
+	uint64_t		 started_ms;
+	struct event		*restart_ev;
+};
+TAILQ_HEAD(child_head, child);
+
+struct tortied {
+	struct event_base	*base;
+	struct daemon_conf	 conf;
+	struct child		*rib;
+	struct child		*kroute;
+	struct child_head	 groups;
+	uint32_t		 next_groupid;
+	int			 shutting_down;
+	int			 exit_code;
+	int64_t			 started;
+	struct event		*stop_ev;
+};
+
+extern struct tortied	*td;
+
+/* tortied.c */
+void	 td_shutdown(int);
+void	 td_reload(void);
+
+/* status.c */
+struct jsonw;
+void	 status_node_json(struct jsonw *);
+void	 status_neighbors_json(struct jsonw *);
+
+/* proc.c */
+void	 proc_init(void);
+void	 proc_start_core(void);
+struct child *proc_group_add(const char *);
+void	 proc_group_remove(struct child *);
+struct child *proc_group_find(const char *);
+void	 proc_reap(void);
+void	 proc_stop_all(void);
+int	 proc_count(void);
+int	 proc_compose(struct child *, uint32_t, uint32_t, int, const void *,
+	    size_t);
+
+/* control.c */
+int	 control_init(const char *, const char *);
+void	 control_cleanup(const char *);
+
+/* exe_<os>.c */
+int	 exe_dir(char *, size_t);
+
+#endif

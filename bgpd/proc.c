@@ -1,0 +1,422 @@
+/*
+ * Helper processes: spawn with fork+exec, wire the pipes between them,
+ * supervise.  A sessiond that dies is restarted with exponential back-off
+ * (its peers recover through graceful restart); the death of ribd or
+ * kroute stops the daemon, since the RIB or the kernel view is then lost.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "bgpd.h"
+#include "evt.h"
+#include "log.h"
+#include "util.h"
+
+#define RESTART_MAX_S	60
+
+static struct child	*child_new(enum tortie_role, const char *, uint32_t);
+static void		 child_free(struct child *);
+static int		 child_spawn(struct child *);
+static const char	*helper_path(enum tortie_role);
+static void		 child_dispatch(struct imsgev *, struct imsg *, void *);
+static void		 child_closed(struct imsgev *, void *);
+static void		 child_exited(struct child *, int);
+static void		 child_restart_cb(evutil_socket_t, short, void *);
+static struct child	*child_by_pid(pid_t);
+static void		 wire(struct child *, uint32_t, struct child *,
+			    uint32_t, uint32_t);
+static void		 wire_group(struct child *);
+
+void
+proc_init(void)
+{
+	TAILQ_INIT(&td->groups);
+	td->next_groupid = 1;
+}
+
+static const char *
+helper_path(enum tortie_role role)
+{
+	static char	 path[4096];
+	char		 dir[PATH_MAX];
+	const char	*bin, *sub, *env;
+	struct stat	 st;
+
+	switch (role) {
+	case ROLE_SESSION:
+		bin = "sessiond";
+		sub = "sessiond";
+		break;
+	case ROLE_RIB:
+		bin = "ribd";
+		sub = "ribd";
+		break;
+	case ROLE_KROUTE:
+		bin = "kroute";
+		sub = "kroute";
+		break;
+	default:
+		fatalx("helper_path: bad role");
+	}
+	if ((env = getenv("TORTIE_LIBEXECDIR")) != NULL) {
+		snprintf(path, sizeof(path), "%s/%s", env, bin);
+		return path;
+	}
+	/* Run from the build tree: bgpd/tortied next to sessiond/sessiond. */
+	if (exe_dir(dir, sizeof(dir)) == 0) {
+		if (snprintf(path, sizeof(path), "%s/../%s/%s", dir, sub,
+		    bin) < (int)sizeof(path) && stat(path, &st) == 0 &&
+		    S_ISREG(st.st_mode) && realpath(path, dir) != NULL) {
+			strlcpy(path, dir, sizeof(path));
+			return path;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/%s", LIBEXECDIR, bin);
+	return path;
+}
+
+static struct child *
+child_new(enum tortie_role role, const char *name, uint32_t groupid)
+{
+	struct child	*c;
+
+	c = xcalloc(1, sizeof(*c));
+	c->role = role;
+	c->groupid = groupid;
+	c->pid = -1;
+	strlcpy(c->name, name, sizeof(c->name));
+	strlcpy(c->label, name, sizeof(c->label));
+	c->restart_ev = evtimer_new(td->base, child_restart_cb, c);
+	if (c->restart_ev == NULL)
+		fatalx("evtimer_new");
+	return c;
+}
+
+static void
+child_free(struct child *c)
+{
+	if (c->connected)
+		imsgev_clear(&c->iev);
+	event_free(c->restart_ev);
+	free(c);
+}
+
+static int
+child_spawn(struct child *c)
+{
+	const char	*argv[16];
+	char		 gid[16];
+	const char	*path;
+	int		 sp[2], argc = 0, i;
+	pid_t		 pid;
+
+	path = helper_path(c->role);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1) {
+		log_warn("socketpair for %s", c->label);
+		return -1;
+	}
+	argv[argc++] = path;
+	argv[argc++] = "-u";
+	argv[argc++] = td->conf.user;
+	argv[argc++] = "-r";
+	argv[argc++] = td->conf.chroot;
+	if (td->conf.debug)
+		argv[argc++] = "-d";
+	for (i = 0; i < td->conf.verbose && i < 3; i++)
+		argv[argc++] = "-v";
+	if (c->role == ROLE_SESSION) {
+		snprintf(gid, sizeof(gid), "%u", c->groupid);
+		argv[argc++] = "-g";
+		argv[argc++] = gid;
+		argv[argc++] = "-n";
+		argv[argc++] = c->name;
+	}
+	argv[argc] = NULL;
+
+	switch ((pid = fork())) {
+	case -1:
+		log_warn("fork %s", c->label);
+		close(sp[0]);
+		close(sp[1]);
+		return -1;
+	case 0:
+		if (sp[1] == TORTIE_PARENT_FD) {
+			if (fcntl(sp[1], F_SETFD, 0) == -1)
+				_exit(127);
+		} else if (dup2(sp[1], TORTIE_PARENT_FD) == -1)
+			_exit(127);
+		closefrom(TORTIE_PARENT_FD + 1);
+		signal(SIGPIPE, SIG_DFL);
+		execv(path, (char *const *)argv);
+		fprintf(stderr, "tortied: exec %s: %s\n", path,
+		    strerror(errno));
+		_exit(127);
+	}
+	close(sp[1]);
+	c->pid = pid;
+	c->hello = 0;
+	c->started_ms = mono_ms();
+	if (imsgev_init(&c->iev, td->base, sp[0], IMSG_MAX_PIPE,
+	    child_dispatch, child_closed, c) == -1)
+		fatal("imsgev_init for %s", c->label);
+	c->connected = 1;
+	log_debug("started %s pid %d", c->label, (int)pid);
+	return 0;
+}
+
+/*
+ * Give two children the ends of a fresh socketpair: `a` gets type ta (with
+ * peerid), `b` type tb.
+ */
+static void
+wire(struct child *a, uint32_t ta, struct child *b, uint32_t tb,
+    uint32_t peerid)
+{
+	int	 sp[2];
+
+	if (a == NULL || b == NULL || !a->connected || !b->connected)
+		return;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1)
+		fatal("socketpair");
+	if (imsgev_compose(&a->iev, ta, peerid, 0, sp[0], NULL, 0) == -1)
+		log_warn("passing pipe to %s", a->label);
+	if (imsgev_compose(&b->iev, tb, peerid, 0, sp[1], NULL, 0) == -1)
+		log_warn("passing pipe to %s", b->label);
+}
+
+static void
+wire_group(struct child *g)
+{
+	wire(td->rib, IMSG_SOCKET_SESSION, g, IMSG_SOCKET_RIB, g->groupid);
+}
+
+int
+proc_compose(struct child *c, uint32_t type, uint32_t peerid, int fd,
+    const void *data, size_t len)
+{
+	if (c == NULL || !c->connected) {
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return imsgev_compose(&c->iev, type, peerid, 0, fd, data, len);
+}
+
+void
+proc_start_core(void)
+{
+	td->rib = child_new(ROLE_RIB, "ribd", 0);
+	td->kroute = child_new(ROLE_KROUTE, "kroute", 0);
+	if (child_spawn(td->rib) == -1 || child_spawn(td->kroute) == -1)
+		fatalx("cannot start ribd and kroute");
+	wire(td->rib, IMSG_SOCKET_KROUTE, td->kroute, IMSG_SOCKET_RIB, 0);
+}
+
+struct child *
+proc_group_find(const char *name)
+{
+	struct child	*c;
+
+	TAILQ_FOREACH(c, &td->groups, entry)
+		if (strcmp(c->name, name) == 0 && !c->removing)
+			return c;
+	return NULL;
+}
+
+struct child *
+proc_group_add(const char *name)
+{
+	struct child	*c;
+
+	if ((c = proc_group_find(name)) != NULL)
+		return c;
+	c = child_new(ROLE_SESSION, name, td->next_groupid++);
+	snprintf(c->label, sizeof(c->label), "sessiond %s", name);
+	TAILQ_INSERT_TAIL(&td->groups, c, entry);
+	if (child_spawn(c) == 0)
+		wire_group(c);
+	else
+		evt_after_ms(c->restart_ev, 1000);
+	log_info("peer group %s: sessiond started", name);
+	return c;
+}
+
+void
+proc_group_remove(struct child *c)
+{
+	c->removing = 1;
+	evtimer_del(c->restart_ev);
+	if (c->pid == -1) {
+		TAILQ_REMOVE(&td->groups, c, entry);
+		child_free(c);
+		return;
+	}
+	proc_compose(c, IMSG_SHUTDOWN, 0, -1, NULL, 0);
+}
+
+int
+proc_count(void)
+{
+	struct child	*c;
+	int		 n = 0;
+
+	if (td->rib && td->rib->pid != -1)
+		n++;
+	if (td->kroute && td->kroute->pid != -1)
+		n++;
+	TAILQ_FOREACH(c, &td->groups, entry)
+		if (c->pid != -1)
+			n++;
+	return n;
+}
+
+void
+proc_stop_all(void)
+{
+	struct child	*c;
+
+	TAILQ_FOREACH(c, &td->groups, entry) {
+		evtimer_del(c->restart_ev);
+		proc_compose(c, IMSG_SHUTDOWN, 0, -1, NULL, 0);
+	}
+	proc_compose(td->rib, IMSG_SHUTDOWN, 0, -1, NULL, 0);
+	proc_compose(td->kroute, IMSG_SHUTDOWN, 0, -1, NULL, 0);
+}
+
+static struct child *
+child_by_pid(pid_t pid)
+{
+	struct child	*c;
+
+	if (td->rib && td->rib->pid == pid)
+		return td->rib;
+	if (td->kroute && td->kroute->pid == pid)
+		return td->kroute;
+	TAILQ_FOREACH(c, &td->groups, entry)
+		if (c->pid == pid)
+			return c;
+	return NULL;
+}
+
+/* SIGCHLD: collect every exited child. */
+void
+proc_reap(void)
+{
+	struct child	*c;
+	pid_t		 pid;
+	int		 status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if ((c = child_by_pid(pid)) == NULL)
+			continue;
+		child_exited(c, status);
+	}
+	if (td->shutting_down && proc_count() == 0)
+		event_base_loopexit(td->base, NULL);
+}
+
+static void
+child_exited(struct child *c, int status)
+{
+	uint64_t	 delay;
+
+	if (WIFSIGNALED(status))
+		log_warnx("%s (pid %d) killed by signal %d", c->label,
+		    (int)c->pid, WTERMSIG(status));
+	else if (WEXITSTATUS(status) != 0 || !td->shutting_down)
+		log_warnx("%s (pid %d) exited with status %d", c->label,
+		    (int)c->pid, WEXITSTATUS(status));
+	c->pid = -1;
+	if (c->connected) {
+		imsgev_clear(&c->iev);
+		c->connected = 0;
+	}
+	if (td->shutting_down)
+		return;
+	if (c->role != ROLE_SESSION) {
+		log_warnx("%s died: the %s is lost, stopping tortied",
+		    c->label, c->role == ROLE_RIB ? "RIB" : "kernel view");
+		td_shutdown(1);
+		return;
+	}
+	if (c->removing) {
+		TAILQ_REMOVE(&td->groups, c, entry);
+		child_free(c);
+		return;
+	}
+	/* A child that ran for a while starts its back-off afresh. */
+	if (mono_ms() - c->started_ms > RESTART_MAX_S * 1000)
+		c->restarts = 0;
+	delay = c->restarts < 6 ? 1U << c->restarts : RESTART_MAX_S;
+	if (delay > RESTART_MAX_S)
+		delay = RESTART_MAX_S;
+	c->restarts++;
+	log_warnx("peer group %s: restarting sessiond in %llu s", c->label,
+	    (unsigned long long)delay);
+	evt_after_ms(c->restart_ev, delay * 1000);
+}
+
+static void
+child_restart_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct child	*c = arg;
+
+	(void)fd;
+	(void)ev;
+	if (td->shutting_down || c->pid != -1)
+		return;
+	if (child_spawn(c) == -1) {
+		evt_after_ms(c->restart_ev, RESTART_MAX_S * 1000);
+		return;
+	}
+	wire_group(c);
+}
+
+static void
+child_closed(struct imsgev *iev, void *arg)
+{
+	struct child	*c = arg;
+
+	(void)iev;
+	/* The exit itself is handled when SIGCHLD arrives. */
+	log_debug("%s: pipe closed", c->label);
+}
+
+static void
+child_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
+{
+	struct child		*c = arg;
+	struct imsg_child_hello	 h;
+
+	(void)iev;
+	switch (im->hdr.type) {
+	case IMSG_CHILD_HELLO:
+		if (imsg_expect(im, sizeof(h)) == -1)
+			fatalx("%s: bad hello", c->label);
+		memcpy(&h, im->data, sizeof(h));
+		if (h.role != c->role)
+			fatalx("%s: hello with role %u", c->label, h.role);
+		c->hello = 1;
+		log_debug("%s (pid %u) is up", c->label, h.pid);
+		break;
+	default:
+		if (im->fd != -1)
+			close(im->fd);
+		log_warnx("%s: unexpected %s", c->label,
+		    imsg_type_name(im->hdr.type));
+		break;
+	}
+}

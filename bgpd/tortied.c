@@ -1,0 +1,257 @@
+/*
+ * tortied: the parent process of the tortie routing suite.
+ *
+ *	tortied [-dnv] [-f file] [-N nodename] [-D datastore-dir] [-s socket]
+ *
+ * It reads the daemon configuration and the datastore, computes this
+ * node's peerings, starts ribd, kroute and one sessiond per peer group,
+ * accepts BGP connections and hands them to the right sessiond, answers
+ * tortiectl on the control socket and supervises its children.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "bgpd.h"
+#include "evt.h"
+#include "log.h"
+#include "sandbox.h"
+#include "util.h"
+
+#define STOP_GRACE_S	5
+
+extern char **environ;
+
+struct tortied		*td;
+static struct tortied	 td_storage;
+
+static void	 usage(void) __attribute__((__noreturn__));
+static void	 conf_defaults(struct daemon_conf *);
+static char	*abspath(const char *);
+static void	 signal_cb(evutil_socket_t, short, void *);
+static void	 stop_timeout(evutil_socket_t, short, void *);
+static void	 chroot_prepare(const char *);
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: tortied [-dnv] [-f file] [-N nodename] "
+	    "[-D datastore-dir] [-s socket]\n");
+	exit(1);
+}
+
+static void
+conf_defaults(struct daemon_conf *c)
+{
+	char	 host[256];
+
+	memset(c, 0, sizeof(*c));
+	c->conf_file = xstrdup(TORTIE_CONF);
+	if (gethostname(host, sizeof(host)) == -1)
+		strlcpy(host, "localhost", sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	c->node_name = xstrdup(host);
+	c->ds_type = xstrdup("file");
+	c->ds_path = xstrdup(TORTIE_DATASTORE);
+	c->secrets_dir = xstrdup(TORTIE_SECRETS);
+	c->ctl_socket = xstrdup(TORTIE_SOCKET);
+	c->router_id = xstrdup("");
+	c->user = xstrdup(TORTIE_USER);
+	c->chroot = xstrdup(TORTIE_CHROOT);
+	c->kernel_install = 1;
+	c->kernel_table = 254;
+	c->kernel_protocol = 186;
+}
+
+/* Paths survive daemon(3)'s chdir("/"). */
+static char *
+abspath(const char *p)
+{
+	char	 cwd[PATH_MAX];
+	char	*s;
+
+	if (p[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return xstrdup(p);
+	xasprintf(&s, "%s/%s", cwd, p);
+	return s;
+}
+
+/* The children's chroot: an empty directory owned by root. */
+static void
+chroot_prepare(const char *dir)
+{
+	struct stat	 st;
+	char		 parent[PATH_MAX], *slash;
+
+	strlcpy(parent, dir, sizeof(parent));
+	if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
+		*slash = '\0';
+		if (stat(parent, &st) == -1 && mkdir(parent, 0755) == -1)
+			fatal("mkdir %s", parent);
+	}
+	if (stat(dir, &st) == -1) {
+		if (mkdir(dir, 0755) == -1)
+			fatal("mkdir %s", dir);
+	} else if (!S_ISDIR(st.st_mode))
+		fatalx("%s: not a directory", dir);
+	if (chown(dir, 0, 0) == -1 || chmod(dir, 0755) == -1)
+		fatal("%s: cannot make it root-owned", dir);
+}
+
+void
+td_shutdown(int code)
+{
+	if (td->shutting_down)
+		return;
+	td->shutting_down = 1;
+	td->exit_code = code;
+	log_info("stopping");
+	proc_stop_all();
+	evt_after_ms(td->stop_ev, STOP_GRACE_S * 1000);
+	if (proc_count() == 0)
+		event_base_loopexit(td->base, NULL);
+}
+
+void
+td_reload(void)
+{
+	log_info("reload requested");
+}
+
+static void
+stop_timeout(evutil_socket_t fd, short ev, void *arg)
+{
+	struct child	*c;
+
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	log_warnx("children did not stop in %d s, killing them", STOP_GRACE_S);
+	if (td->rib && td->rib->pid > 0)
+		kill(td->rib->pid, SIGKILL);
+	if (td->kroute && td->kroute->pid > 0)
+		kill(td->kroute->pid, SIGKILL);
+	TAILQ_FOREACH(c, &td->groups, entry)
+		if (c->pid > 0)
+			kill(c->pid, SIGKILL);
+	event_base_loopexit(td->base, NULL);
+}
+
+static void
+signal_cb(evutil_socket_t sig, short ev, void *arg)
+{
+	(void)ev;
+	(void)arg;
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		td_shutdown(0);
+		break;
+	case SIGHUP:
+		td_reload();
+		break;
+	case SIGCHLD:
+		proc_reap();
+		break;
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct event	*sigev[4];
+	const int	 sigs[4] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
+	char		 err[256];
+	int		 ch, i, checkonly = 0;
+
+	setproctitle_init(argc, argv, environ);
+	td = &td_storage;
+	conf_defaults(&td->conf);
+	log_init(1, 0);
+	log_procname("tortied");
+	while ((ch = getopt(argc, argv, "dD:f:nN:s:v")) != -1) {
+		switch (ch) {
+		case 'd':
+			td->conf.debug = 1;
+			break;
+		case 'D':
+			free(td->conf.ds_type);
+			td->conf.ds_type = xstrdup("file");
+			free(td->conf.ds_path);
+			td->conf.ds_path = abspath(optarg);
+			break;
+		case 'f':
+			free(td->conf.conf_file);
+			td->conf.conf_file = abspath(optarg);
+			break;
+		case 'n':
+			checkonly = 1;
+			break;
+		case 'N':
+			free(td->conf.node_name);
+			td->conf.node_name = xstrdup(optarg);
+			break;
+		case 's':
+			free(td->conf.ctl_socket);
+			td->conf.ctl_socket = abspath(optarg);
+			break;
+		case 'v':
+			td->conf.verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_setverbose(td->conf.verbose);
+	if (checkonly)
+		return 0;
+	if (geteuid() != 0)
+		fatalx("need root privileges");
+	if (sandbox_check_user(td->conf.user, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	chroot_prepare(td->conf.chroot);
+
+	if (!td->conf.debug) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		log_init(0, td->conf.verbose);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if ((td->base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	for (i = 0; i < 4; i++) {
+		sigev[i] = evsignal_new(td->base, sigs[i], signal_cb, NULL);
+		if (sigev[i] == NULL || evsignal_add(sigev[i], NULL) == -1)
+			fatalx("signal events");
+	}
+	if ((td->stop_ev = evtimer_new(td->base, stop_timeout, NULL)) == NULL)
+		fatalx("evtimer_new");
+	td->started = mono_sec();
+	proc_init();
+	if (control_init(td->conf.ctl_socket, td->conf.user) == -1)
+		fatalx("cannot open the control socket %s",
+		    td->conf.ctl_socket);
+	proc_start_core();
+	proc_group_add("mesh");
+	setproctitle("-tortied: parent");
+	log_info("started, node %s", td->conf.node_name);
+
+	event_base_dispatch(td->base);
+
+	control_cleanup(td->conf.ctl_socket);
+	for (i = 0; i < 4; i++)
+		event_free(sigev[i]);
+	log_info("stopped");
+	return td->exit_code;
+}

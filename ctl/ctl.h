@@ -1,0 +1,38 @@
+/*
+ * tortiectl: status and resources.
+ */
+#ifndef TORTIE_CTL_H
+#define TORTIE_CTL_H
+
+#include <stdint.h>
+
+#include "tortie.h"
+
+struct doc_node;
+
+enum ctl_output {
+	OUT_TEXT,
+	OUT_JSON,
+	OUT_YAML,
+	OUT_WIDE,
+};
+
+/* Options common to every command. */
+struct ctl_opts {
+	const char	*socket;
+	const char	*conf_file;
+	const char	*ds_dir;
+	enum ctl_output	 output;
+};
+
+/* ctl_client.c */
+int	 ctl_request(const char *, uint32_t, const void *, size_t, char **,
+	    size_t *, char *, size_t);
+
+/* ctl_status.c */
+int	 ctl_node_status(struct ctl_opts *);
+int	 ctl_show(struct ctl_opts *, int, char **);
+int	 ctl_reload(struct ctl_opts *);
+void	 ctl_table_print(const char **, size_t, const char **, size_t);
+
+#endif
