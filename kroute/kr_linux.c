@@ -90,6 +90,7 @@ struct kr_handle {
 	uint32_t		 last_seq;
 	int			 inflight;
 	int			 lost;
+	int			 sending;	/* kr_flush() until idle */
 
 	struct kr_rbuf		 rbuf;
 	struct kr_rbuf		 evbuf;
@@ -273,6 +274,7 @@ kr_del(struct kr_handle *h, const struct kroute *kr)
 int
 kr_flush(struct kr_handle *h)
 {
+	h->sending = 1;
 	return kr_send_batch(h);
 }
 
@@ -303,7 +305,7 @@ kr_dispatch(struct kr_handle *h)
 	}
 	if (kr_cmd_read(h) == -1)
 		return -1;
-	if (kr_send_batch(h) == -1)
+	if (h->sending && kr_send_batch(h) == -1)
 		return -1;
 	if (h->evfd != -1 && kr_ev_read(h) == -1)
 		return -1;
@@ -1107,8 +1109,11 @@ kr_batch_done(struct kr_handle *h)
 		h->qlen -= h->qdone;
 		h->qsent = h->qcursor = h->qdone = 0;
 	}
-	if (h->npending == 0 && h->cb.idle != NULL)
-		h->cb.idle(h->cb.arg);
+	if (h->npending == 0) {
+		h->sending = 0;
+		if (h->cb.idle != NULL)
+			h->cb.idle(h->cb.arg);
+	}
 }
 
 static void
@@ -1165,6 +1170,9 @@ kr_dump(struct kr_handle *h, const uint8_t *req, size_t len,
 			rv = -1;
 	}
 	h->busy = 0;
+	/* The dump took the batch in flight: send on for kr_flush(). */
+	if (h->sending && kr_send_batch(h) == -1)
+		log_warn("kr_dump: resuming the flush");
 	return rv;
 }
 
