@@ -10,26 +10,22 @@
 
 #include <stdint.h>
 
+#include "dconf.h"
 #include "imsg.h"
 #include "tortie.h"
 
 struct event;
 struct event_base;
 
-/* The daemon's own settings: tortie.yaml plus the command line. */
+/* The daemon's own settings: tortie.yaml, then the command line. */
 struct daemon_conf {
+	struct dconf	 d;
 	char		*conf_file;
-	char		*node_name;
-	char		*ds_type;
-	char		*ds_path;
-	char		*secrets_dir;
-	char		*ctl_socket;
-	char		*router_id;
-	char		*user;
+	char		*opt_node;	/* -N */
+	char		*opt_ds;	/* -D */
+	char		*opt_socket;	/* -s */
+	char		*node_name;	/* effective */
 	char		*chroot;
-	int		 kernel_install;
-	uint32_t	 kernel_table;
-	uint32_t	 kernel_protocol;
 	int		 debug;
 	int		 verbose;
 };
@@ -67,6 +63,7 @@ struct tortied {
 extern struct tortied	*td;
 
 /* tortied.c */
+int	 td_conf_load(struct daemon_conf *, char *, size_t);
 void	 td_shutdown(int);
 void	 td_reload(void);
 

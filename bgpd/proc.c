@@ -130,7 +130,7 @@ child_spawn(struct child *c)
 	}
 	argv[argc++] = path;
 	argv[argc++] = "-u";
-	argv[argc++] = td->conf.user;
+	argv[argc++] = td->conf.d.user;
 	argv[argc++] = "-r";
 	argv[argc++] = td->conf.chroot;
 	if (td->conf.debug)

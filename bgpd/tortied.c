@@ -52,24 +52,50 @@ usage(void)
 static void
 conf_defaults(struct daemon_conf *c)
 {
-	char	 host[256];
-
 	memset(c, 0, sizeof(*c));
+	dconf_defaults(&c->d);
 	c->conf_file = xstrdup(TORTIE_CONF);
-	if (gethostname(host, sizeof(host)) == -1)
-		strlcpy(host, "localhost", sizeof(host));
-	host[sizeof(host) - 1] = '\0';
-	c->node_name = xstrdup(host);
-	c->ds_type = xstrdup("file");
-	c->ds_path = xstrdup(TORTIE_DATASTORE);
-	c->secrets_dir = xstrdup(TORTIE_SECRETS);
-	c->ctl_socket = xstrdup(TORTIE_SOCKET);
-	c->router_id = xstrdup("");
-	c->user = xstrdup(TORTIE_USER);
 	c->chroot = xstrdup(TORTIE_CHROOT);
-	c->kernel_install = 1;
-	c->kernel_table = 254;
-	c->kernel_protocol = 186;
+}
+
+/*
+ * Read tortie.yaml and apply the command line on top.  On error *c keeps
+ * what it had (a bad file never replaces a good running configuration).
+ */
+int
+td_conf_load(struct daemon_conf *c, char *err, size_t errlen)
+{
+	struct dconf	 d;
+	char		 host[256];
+
+	if (dconf_load(c->conf_file, &d, err, errlen) == -1) {
+		dconf_free(&d);
+		return -1;
+	}
+	if (c->opt_ds != NULL) {
+		free(d.ds_type);
+		d.ds_type = xstrdup("file");
+		free(d.ds_path);
+		d.ds_path = xstrdup(c->opt_ds);
+	}
+	if (c->opt_socket != NULL) {
+		free(d.ctl_socket);
+		d.ctl_socket = xstrdup(c->opt_socket);
+	}
+	free(c->node_name);
+	if (c->opt_node != NULL)
+		c->node_name = xstrdup(c->opt_node);
+	else if (d.node_name != NULL)
+		c->node_name = xstrdup(d.node_name);
+	else {
+		if (gethostname(host, sizeof(host)) == -1)
+			strlcpy(host, "localhost", sizeof(host));
+		host[sizeof(host) - 1] = '\0';
+		c->node_name = xstrdup(host);
+	}
+	dconf_free(&c->d);
+	c->d = d;
+	return 0;
 }
 
 /* Paths survive daemon(3)'s chdir("/"). */
@@ -170,7 +196,7 @@ main(int argc, char *argv[])
 {
 	struct event	*sigev[4];
 	const int	 sigs[4] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
-	char		 err[256];
+	char		 err[1024];
 	int		 ch, i, checkonly = 0;
 
 	setproctitle_init(argc, argv, environ);
@@ -184,10 +210,7 @@ main(int argc, char *argv[])
 			td->conf.debug = 1;
 			break;
 		case 'D':
-			free(td->conf.ds_type);
-			td->conf.ds_type = xstrdup("file");
-			free(td->conf.ds_path);
-			td->conf.ds_path = abspath(optarg);
+			td->conf.opt_ds = abspath(optarg);
 			break;
 		case 'f':
 			free(td->conf.conf_file);
@@ -197,12 +220,10 @@ main(int argc, char *argv[])
 			checkonly = 1;
 			break;
 		case 'N':
-			free(td->conf.node_name);
-			td->conf.node_name = xstrdup(optarg);
+			td->conf.opt_node = xstrdup(optarg);
 			break;
 		case 's':
-			free(td->conf.ctl_socket);
-			td->conf.ctl_socket = abspath(optarg);
+			td->conf.opt_socket = abspath(optarg);
 			break;
 		case 'v':
 			td->conf.verbose++;
@@ -214,11 +235,15 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage();
 	log_setverbose(td->conf.verbose);
+	if (td_conf_load(&td->conf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "tortied: %s\n", err);
+		return 1;
+	}
 	if (checkonly)
 		return 0;
 	if (geteuid() != 0)
 		fatalx("need root privileges");
-	if (sandbox_check_user(td->conf.user, err, sizeof(err)) == -1)
+	if (sandbox_check_user(td->conf.d.user, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	chroot_prepare(td->conf.chroot);
 
@@ -239,9 +264,9 @@ main(int argc, char *argv[])
 		fatalx("evtimer_new");
 	td->started = mono_sec();
 	proc_init();
-	if (control_init(td->conf.ctl_socket, td->conf.user) == -1)
+	if (control_init(td->conf.d.ctl_socket, td->conf.d.user) == -1)
 		fatalx("cannot open the control socket %s",
-		    td->conf.ctl_socket);
+		    td->conf.d.ctl_socket);
 	proc_start_core();
 	proc_group_add("mesh");
 	setproctitle("-tortied: parent");
@@ -249,7 +274,7 @@ main(int argc, char *argv[])
 
 	event_base_dispatch(td->base);
 
-	control_cleanup(td->conf.ctl_socket);
+	control_cleanup(td->conf.d.ctl_socket);
 	for (i = 0; i < 4; i++)
 		event_free(sigev[i]);
 	log_info("stopped");
