@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "bgp_msg.h"
 #include "util.h"
 
 #define TORTIE_VERSION		"0.1"
@@ -61,6 +62,10 @@ enum imsg_type {
 	IMSG_RECONF_POOL,	/* struct imsg_pool */
 	IMSG_RECONF_DONE,
 
+	/* Peers: parent -> sessiond and ribd (struct imsg_peer). */
+	IMSG_PEER_ADD,		/* new session, or new config: reset it */
+	IMSG_PEER_DEL,		/* peerid: Cease/Peer De-configured */
+
 	/* Sessions. */
 	IMSG_SESSION_CONN,	/* parent -> sessiond: accepted socket */
 	IMSG_SESSION_STATE,	/* sessiond -> parent: struct imsg_peer_state */
@@ -101,6 +106,108 @@ struct imsg_child_hello {
 	uint32_t	 pad;
 };
 _Static_assert(sizeof(struct imsg_child_hello) == 16, "child hello size");
+
+/* Session types, as Calico names them. */
+enum peer_type {
+	PEER_TYPE_MESH,		/* "node-to-node mesh" */
+	PEER_TYPE_GLOBAL,	/* "global" */
+	PEER_TYPE_NODE,		/* "node specific" */
+};
+
+enum peer_nexthop {
+	NEXTHOP_AUTO,
+	NEXTHOP_SELF,
+	NEXTHOP_KEEP,
+};
+
+#define PEER_F_PASSIVE		0x0001	/* never dial */
+#define PEER_F_RR_CLIENT	0x0002	/* route reflector client */
+#define PEER_F_EBGP		0x0004	/* peer AS != local AS */
+#define PEER_F_GR		0x0008	/* graceful restart (RFC 4724) */
+#define PEER_F_KEEP_NEXTHOP	0x0010	/* keepOriginalNextHop */
+
+#define MD5_KEY_MAX		80	/* RFC 2385 / TCP_MD5SIG_MAXKEYLEN */
+
+/*
+ * One BGP session as the plan describes it (IMSG_PEER_ADD, to the
+ * sessiond of its group and to ribd).  peerid is the parent's stable
+ * handle for the session name; a changed configuration arrives as a new
+ * IMSG_PEER_ADD for the same peerid (the session is then reset).  The
+ * password goes to sessiond only: ribd's copy has md5_len 0.
+ */
+struct imsg_peer {
+	uint32_t	 peerid;
+	uint32_t	 groupid;
+	char		 name[PEER_NAME_LEN];	/* Mesh_198_18_0_2 */
+	char		 group[PEER_NAME_LEN];	/* mesh or BGPPeer name */
+	struct bgpd_addr remote;
+	struct bgpd_addr local;		/* source address; af 0: any */
+	uint16_t	 port;		/* remote port */
+	uint16_t	 holdtime;	/* seconds we propose */
+	uint16_t	 keepalive;	/* seconds; 0: a third of the hold */
+	uint16_t	 restart_time;	/* graceful restart time we announce */
+	uint32_t	 peer_as;
+	uint32_t	 local_as;
+	uint32_t	 router_id;	/* network byte order */
+	uint32_t	 cluster_id;	/* network byte order; 0: not an RR */
+	uint32_t	 flags;		/* PEER_F_* */
+	uint8_t		 type;		/* enum peer_type */
+	uint8_t		 nexthop;	/* enum peer_nexthop */
+	uint8_t		 ttl_security;	/* GTSM hops; 0: off */
+	uint8_t		 allow_local_as; /* numAllowedLocalASNumbers */
+	uint8_t		 md5_len;
+	uint8_t		 pad[3];
+	char		 md5[MD5_KEY_MAX];
+	uint32_t	 max_prefix;	/* 0: no limit */
+	uint32_t	 pad2;
+};
+_Static_assert(sizeof(struct imsg_peer) == 300, "imsg_peer size");
+
+/*
+ * sessiond -> ribd when a session reaches Established: the negotiated
+ * settings that UPDATE decoding and encoding need.
+ */
+struct imsg_session_up {
+	uint32_t	 peerid;
+	uint32_t	 remote_id;	/* peer's BGP identifier, network order */
+	struct bgpd_addr local_addr;	/* our end of the TCP connection */
+	struct bgpd_addr remote_addr;
+	struct bgp_sess	 sess;
+};
+_Static_assert(sizeof(struct imsg_session_up) == 100, "session up size");
+
+/* sessiond -> ribd when an Established session ends. */
+struct imsg_session_down {
+	uint32_t	 peerid;
+	uint8_t		 graceful;	/* keep the routes as stale (GR) */
+	uint8_t		 pad[3];
+	uint32_t	 restart_time;	/* seconds the stale routes live */
+};
+_Static_assert(sizeof(struct imsg_session_down) == 12, "session down size");
+
+/*
+ * ribd -> sessiond: send this NOTIFICATION and close the session (an
+ * UPDATE error that RFC 7606 says resets, a prefix limit).  Followed by
+ * datalen octets of data.
+ */
+struct imsg_notify {
+	uint8_t		 code;
+	uint8_t		 subcode;
+	uint16_t	 datalen;
+};
+_Static_assert(sizeof(struct imsg_notify) == 4, "notify size");
+
+/*
+ * IMSG_UPDATE carries one or more complete BGP messages, headers
+ * included, back to back: sessiond -> ribd the UPDATEs a peer sent (framing
+ * checked), ribd -> sessiond the messages to write to the peer verbatim.
+ * IMSG_XOFF / IMSG_XON (peerid only) tell ribd that a peer's output queue
+ * passed the high-water mark / drained below the low-water mark.
+ * IMSG_REFRESH (sessiond -> ribd) carries a struct bgp_rrefresh.
+ */
+#define SE_XOFF_BYTES		(4 * 1024 * 1024)
+#define SE_XON_BYTES		(1024 * 1024)
+
 
 struct imsg_ctl_hello {
 	uint32_t	 version;
