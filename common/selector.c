@@ -169,55 +169,37 @@ text_at(const struct sel_parser *p, const char *t)
 	return p->len - p->pos >= n && memcmp(p->in + p->pos, t, n) == 0;
 }
 
+static const char *const sel_tok_names[] = {
+	[SEL_T_NONE] = "end of selector",
+	[SEL_T_EOF] = "end of selector",
+	[SEL_T_LABEL] = "label",
+	[SEL_T_STRING] = "string",
+	[SEL_T_LPAREN] = "'('",
+	[SEL_T_RPAREN] = "')'",
+	[SEL_T_LBRACE] = "'{'",
+	[SEL_T_RBRACE] = "'}'",
+	[SEL_T_COMMA] = "','",
+	[SEL_T_EQ] = "'=='",
+	[SEL_T_NE] = "'!='",
+	[SEL_T_NOT] = "'!'",
+	[SEL_T_AND] = "'&&'",
+	[SEL_T_OR] = "'||'",
+	[SEL_T_IN] = "'in'",
+	[SEL_T_NOTIN] = "'not in'",
+	[SEL_T_CONTAINS] = "'contains'",
+	[SEL_T_STARTS] = "'starts with'",
+	[SEL_T_ENDS] = "'ends with'",
+	[SEL_T_HAS] = "has()",
+	[SEL_T_ALL] = "all()",
+	[SEL_T_GLOBAL] = "global()",
+};
+
 static const char *
 tok_name(enum sel_tok t)
 {
-	switch (t) {
-	case SEL_T_NONE:
-	case SEL_T_EOF:
-		return "end of selector";
-	case SEL_T_LABEL:
-		return "label";
-	case SEL_T_STRING:
-		return "string";
-	case SEL_T_LPAREN:
-		return "'('";
-	case SEL_T_RPAREN:
-		return "')'";
-	case SEL_T_LBRACE:
-		return "'{'";
-	case SEL_T_RBRACE:
-		return "'}'";
-	case SEL_T_COMMA:
-		return "','";
-	case SEL_T_EQ:
-		return "'=='";
-	case SEL_T_NE:
-		return "'!='";
-	case SEL_T_NOT:
-		return "'!'";
-	case SEL_T_AND:
-		return "'&&'";
-	case SEL_T_OR:
-		return "'||'";
-	case SEL_T_IN:
-		return "'in'";
-	case SEL_T_NOTIN:
-		return "'not in'";
-	case SEL_T_CONTAINS:
-		return "'contains'";
-	case SEL_T_STARTS:
-		return "'starts with'";
-	case SEL_T_ENDS:
-		return "'ends with'";
-	case SEL_T_HAS:
-		return "has()";
-	case SEL_T_ALL:
-		return "all()";
-	case SEL_T_GLOBAL:
-		return "global()";
-	}
-	return "token";
+	if ((size_t)t >= sizeof(sel_tok_names) / sizeof(sel_tok_names[0]))
+		return "token";
+	return sel_tok_names[t];
 }
 
 static int
