@@ -215,6 +215,17 @@ struct imsg_ctl_hello {
 };
 _Static_assert(sizeof(struct imsg_ctl_hello) == 8, "ctl hello size");
 
+/* RFC 4271 section 8 states, in IMSG_SESSION_STATE. */
+enum bgp_fsm_state {
+	FSM_IDLE,
+	FSM_CONNECT,
+	FSM_ACTIVE,
+	FSM_OPENSENT,
+	FSM_OPENCONFIRM,
+	FSM_ESTABLISHED,
+	FSM_STATE_MAX
+};
+
 /* sessiond -> parent: one peer's state for status. */
 struct imsg_peer_state {
 	uint32_t	 peerid;
