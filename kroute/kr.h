@@ -9,7 +9,14 @@
  * with its prefix.  kr_flush_sync() does the same and waits, for tests and
  * start-up.  Routes are tagged with the handle's protocol number so that
  * kr_fetch() finds exactly ours after a restart, and kr_del() never touches
- * a route somebody else installed.
+ * a route somebody else installed.  kr_add() replaces a route of the same
+ * prefix, table and priority whatever its protocol, as BIRD does: give
+ * our routes a priority nobody else uses where that matters.
+ *
+ * Interfaces: call kr_subscribe() before kr_if_fetch(), so that no change
+ * falls between the dump and the events.  Callbacks may queue changes but
+ * must not call kr_dispatch() or kr_flush_sync(); route_error and idle
+ * must not fetch either (kr_*() answer EBUSY).
  */
 #ifndef TORTIE_KR_H
 #define TORTIE_KR_H

@@ -81,7 +81,7 @@ struct kr_handle {
 	size_t			 qcap;
 	size_t			 qdone;
 	size_t			 qsent;
-	size_t			 qcursor;	/* where failed lookups resume */
+	size_t			 qcursor;	/* failed lookups resume */
 	size_t			 maxbatch;
 	size_t			 npending;	/* changes not yet answered */
 	size_t			 nbatch;	/* changes in flight */
@@ -123,7 +123,8 @@ static int	 kr_rtype_flags(uint16_t, uint8_t, uint16_t *);
 static int	 kr_multipath(const struct kr_attr *, struct kroute *);
 static ssize_t	 kr_recv(int, struct kr_rbuf *);
 static int	 kr_rbuf_grow(struct kr_rbuf *, size_t);
-static int	 kr_queue(struct kr_handle *, enum kr_op, const struct kroute *);
+static int	 kr_queue(struct kr_handle *, enum kr_op,
+		    const struct kroute *);
 static int	 kr_send(int, const void *, size_t);
 static int	 kr_send_batch(struct kr_handle *);
 static int	 kr_wait_batch(struct kr_handle *);

@@ -58,10 +58,15 @@ struct collect {
 	size_t		 cap;
 	struct failure	 fail[8];
 	size_t		 nfail;
+	size_t		 nfail_total;
+	size_t		 nlost;
 	struct kr_event	 ev[256];
 	size_t		 nev;
 	int		 idle;
 };
+
+static void	 run(const char *, ...)
+		    __attribute__((__format__(printf, 1, 2)));
 
 static void
 run(const char *fmt, ...)
@@ -139,6 +144,9 @@ on_error(const struct kroute *kr, enum kr_op op, int err, const char *why,
 	struct collect	*c = arg;
 	struct failure	*f;
 
+	c->nfail_total++;
+	if (kr == NULL)
+		c->nlost++;
 	if (c->nfail == sizeof(c->fail) / sizeof(c->fail[0]))
 		return;
 	f = &c->fail[c->nfail++];
@@ -580,6 +588,11 @@ test_blackhole(void **state)
 	assert_non_null(r);
 	assert_int_equal(r->flags & KR_F_BLACKHOLE, KR_F_BLACKHOLE);
 
+	/* A restarted kroute finds them with a handle of its own. */
+	done(h, &c);
+	h = open_handle(&c, TABLE);
+	fetch(h, &c);
+	assert_int_equal(c.n, 2);
 	assert_int_equal(kr_del(h, &c.routes[0]), 0);
 	assert_int_equal(kr_del(h, &c.routes[1]), 0);
 	assert_int_equal(kr_flush_sync(h), 0);
@@ -773,6 +786,31 @@ test_errors_by_prefix(void **state)
 	assert_addr(&c.fail[0].kr.prefix, "198.19.23.0");
 	fetch(h, &c);
 	assert_int_equal(c.n, 0);
+	done(h, &c);
+}
+
+/* Whole batches of failures fit the receive buffer: none is lost. */
+static void
+test_errors_all(void **state)
+{
+	struct kr_handle	*h;
+	struct collect		 c;
+	struct kroute		 kr;
+	size_t			 i, n = 30000;
+
+	(void)state;
+	need_netns();
+	h = open_handle(&c, TABLE);
+	for (i = 0; i < n; i++) {
+		batch_route(&kr, i);
+		addr_parse("203.0.113.1", &kr.nexthop);
+		assert_int_equal(kr_add(h, &kr), 0);
+	}
+	assert_int_equal(kr_flush_sync(h), n);
+	assert_int_equal(c.nfail_total, n);
+	assert_int_equal(c.nlost, 0);
+	assert_addr(&c.fail[7].kr.prefix, "198.19.32.7");
+	assert_int_equal(kr_pending(h), 0);
 	done(h, &c);
 }
 
@@ -1004,6 +1042,7 @@ main(void)
 		cmocka_unit_test(test_onlink_veth),
 		cmocka_unit_test(test_fetch_filter),
 		cmocka_unit_test(test_errors_by_prefix),
+		cmocka_unit_test(test_errors_all),
 		cmocka_unit_test(test_batch_100k),
 		cmocka_unit_test(test_nonblocking),
 		cmocka_unit_test(test_if_fetch),
