@@ -94,6 +94,9 @@ struct kr_event {
 };
 _Static_assert(sizeof(struct kr_event) == 32, "kr_event size");
 
+/* Room kr_msg_build() needs, on every platform. */
+#define KR_MSG_SIZE	256
+
 enum kr_op {
 	KR_OP_NONE = 0,
 	KR_OP_ADD,

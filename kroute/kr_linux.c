@@ -52,6 +52,8 @@
 #define KR_EV_BURST	256		/* event datagrams per kr_dispatch */
 #define KR_ATTR_MAX	32
 
+_Static_assert(KR_MSG_MAX <= KR_MSG_SIZE, "KR_MSG_SIZE too small");
+
 struct kr_rbuf {
 	uint8_t		*data;
 	size_t		 cap;
@@ -412,8 +414,9 @@ kr_if_fetch(struct kr_handle *h, void (*cb)(const struct kr_event *, void *),
 }
 
 /*
- * Builds the netlink message for one route change into buf, with sequence
- * number 0.  This is exactly what kr_add()/kr_del() queue.
+ * Builds the netlink message for one route change into buf (KR_MSG_SIZE
+ * bytes are always enough), with sequence number 0.  This is exactly what
+ * kr_add()/kr_del() queue.
  */
 ssize_t
 kr_msg_build(void *buf, size_t len, enum kr_op op, uint32_t table,

@@ -301,7 +301,7 @@ test_msg_tunl0(void **state)
 	struct kroute	 kr, back;
 	struct nlmsghdr	 nh;
 	struct rtmsg	 rtm;
-	uint8_t		 msg[256];
+	uint8_t		 msg[KR_MSG_SIZE];
 	ssize_t		 n;
 	size_t		 alen;
 	uint32_t	 table;
@@ -359,7 +359,7 @@ test_msg_table_metric(void **state)
 {
 	struct kroute	 kr;
 	struct rtmsg	 rtm;
-	uint8_t		 msg[256];
+	uint8_t		 msg[KR_MSG_SIZE];
 	ssize_t		 n;
 	size_t		 alen;
 
@@ -387,7 +387,7 @@ static void
 test_msg_invalid_routes(void **state)
 {
 	struct kroute	 kr;
-	uint8_t		 msg[256];
+	uint8_t		 msg[KR_MSG_SIZE];
 
 	(void)state;
 	mkroute(&kr, "198.19.1.1/26", "198.18.0.2");	/* host bits */
@@ -433,7 +433,7 @@ test_msg_parse_hostile(void **state)
 {
 	struct kroute	 kr, back;
 	struct rtattr	 rta;
-	uint8_t		 msg[256], bad[256];
+	uint8_t		 msg[KR_MSG_SIZE], bad[KR_MSG_SIZE];
 	ssize_t		 n;
 	size_t		 i, off;
 	uint32_t	 table;
