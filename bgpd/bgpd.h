@@ -47,6 +47,15 @@ struct child {
 };
 TAILQ_HEAD(child_head, child);
 
+/* One session of the plan, with the state its sessiond reports. */
+struct bgpd_peer {
+	TAILQ_ENTRY(bgpd_peer)	 entry;
+	struct imsg_peer	 conf;
+	struct child		*group;
+	struct imsg_peer_state	 st;
+	int			 seen;
+};
+
 struct tortied {
 	struct event_base	*base;
 	struct daemon_conf	 conf;
@@ -83,6 +92,26 @@ void	 proc_stop_all(void);
 int	 proc_count(void);
 int	 proc_compose(struct child *, uint32_t, uint32_t, int, const void *,
 	    size_t);
+
+/* peers.c */
+const char *fsm_state_name(uint32_t);
+const char *peer_type_name(uint8_t);
+struct bgpd_peer *peers_find_id(uint32_t);
+struct bgpd_peer *peers_find_addr(const struct bgpd_addr *);
+int	 peers_apply(const struct imsg_peer *, size_t, const char **, size_t);
+void	 want_copy(struct imsg_peer *, const struct imsg_peer *, uint32_t);
+void	 peers_group_started(struct child *);
+int	 peers_pass_conn(struct bgpd_peer *, int);
+void	 peers_md5_sync(void);
+void	 peers_state(struct child *, struct imsg *);
+struct jsonw;
+void	 peers_json(struct jsonw *, const char *);
+void	 peers_clear(void);
+
+/* listen.c */
+int	 listen_setup(const struct bgpd_addr *, int, uint16_t);
+void	 listen_close(void);
+void	 listen_md5(const struct bgpd_addr *, const char *, size_t);
 
 /* control.c */
 int	 control_init(const char *, const char *);

@@ -197,10 +197,12 @@ wire(struct child *a, uint32_t ta, struct child *b, uint32_t tb,
 		log_warn("passing pipe to %s", b->label);
 }
 
+/* A new sessiond: its pipe to ribd, then its sessions. */
 static void
 wire_group(struct child *g)
 {
 	wire(td->rib, IMSG_SOCKET_SESSION, g, IMSG_SOCKET_RIB, g->groupid);
+	peers_group_started(g);
 }
 
 int
@@ -411,6 +413,12 @@ child_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
 			fatalx("%s: hello with role %u", c->label, h.role);
 		c->hello = 1;
 		log_debug("%s (pid %u) is up", c->label, h.pid);
+		break;
+	case IMSG_SESSION_STATE:
+		if (c->role != ROLE_SESSION)
+			fatalx("%s: session state from a non-session process",
+			    c->label);
+		peers_state(c, im);
 		break;
 	default:
 		if (im->fd != -1)

@@ -33,8 +33,7 @@ status_process(struct jsonw *jw, const char *role, const char *group,
 void
 status_neighbors_json(struct jsonw *jw)
 {
-	jw_arr_open(jw, NULL);
-	jw_arr_close(jw);
+	peers_json(jw, NULL);
 }
 
 void
@@ -55,7 +54,6 @@ status_node_json(struct jsonw *jw)
 	TAILQ_FOREACH(c, &td->groups, entry)
 		status_process(jw, "sessiond", c->name, c->pid);
 	jw_arr_close(jw);
-	jw_arr_open(jw, "peers");
-	jw_arr_close(jw);
+	peers_json(jw, "peers");
 	jw_obj_close(jw);
 }
