@@ -29,7 +29,7 @@ HARDEN :=	-D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 OPT ?=		-O2 -g
 CFLAGS ?=
 CFLAGS +=	-std=c11 $(OPT) $(WARNS) $(HARDEN) -D_GNU_SOURCE \
-		-DLIBEXECDIR=\"$(LIBEXECDIR)\" -Icommon $(PKG_CFLAGS)
+		-DLIBEXECDIR=\"$(LIBEXECDIR)\" -Icommon -Ikroute $(PKG_CFLAGS)
 LDFLAGS +=	-pie -Wl,-z,relro,-z,now
 LDLIBS +=	$(PKG_LIBS) -lm
 

@@ -205,6 +205,14 @@ _Static_assert(sizeof(struct imsg_notify) == 4, "notify size");
  * passed the high-water mark / drained below the low-water mark.
  * IMSG_REFRESH (sessiond -> ribd) carries a struct bgp_rrefresh.
  */
+/*
+ * IMSG_KROUTE_CHANGE / IMSG_KROUTE_DELETE (ribd -> kroute) carry an array
+ * of struct kroute (kroute/kr.h), datalen a multiple of its size; an
+ * onlink route with ifindex 0 goes via tunl0 (kroute resolves the index).
+ * IMSG_KROUTE_SYNC (no payload): ribd has converged, kroute deletes the
+ * routes of our protocol that ribd did not ask for since kroute started.
+ */
+
 #define SE_XOFF_BYTES		(4 * 1024 * 1024)
 #define SE_XON_BYTES		(1024 * 1024)
 
