@@ -234,17 +234,6 @@ enum bgp_fsm_state {
 	FSM_STATE_MAX
 };
 
-/* Session states (RFC 4271 8.2.2), as imsg_peer_state.state carries them. */
-enum bgp_fsm_state {
-	BGP_STATE_IDLE,
-	BGP_STATE_CONNECT,
-	BGP_STATE_ACTIVE,
-	BGP_STATE_OPENSENT,
-	BGP_STATE_OPENCONFIRM,
-	BGP_STATE_ESTABLISHED,
-	BGP_STATE_MAX
-};
-
 /* sessiond -> parent: one peer's state for status. */
 struct imsg_peer_state {
 	uint32_t	 peerid;
