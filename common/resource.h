@@ -140,7 +140,7 @@ struct res_node_wireguard {
 
 struct res_node_iface {
 	char		*name;
-	struct res_cidr	*addresses;
+	char		**addresses;	/* IP addresses or CIDRs */
 	size_t		 naddresses;
 };
 

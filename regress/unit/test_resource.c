@@ -1,0 +1,594 @@
+/*
+ * The Calico resource model: every kind's full example decodes and
+ * encodes back to the same document, YAML -> struct -> YAML/JSON ->
+ * struct round trips, values (AS numbers, durations, peerIP forms), kind
+ * names, <Kind>List documents, sets, and bad inputs with their exact
+ * error messages.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "doc.h"
+#include "resource.h"
+
+static const char ex_node[] =
+    "apiVersion: projectcalico.org/v3\n"
+    "kind: Node\n"
+    "metadata:\n"
+    "  name: kube-master\n"
+    "  labels:\n"
+    "    routeReflector: \"true\"\n"
+    "    kubernetes.io/hostname: kube-master\n"
+    "  annotations:\n"
+    "    example.com/note: \"free text: anything, even 'quotes'\"\n"
+    "  resourceVersion: \"1234\"\n"
+    "  uid: 0b4d3f4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b\n"
+    "  creationTimestamp: \"2024-01-02T03:04:05Z\"\n"
+    "spec:\n"
+    "  bgp:\n"
+    "    ipv4Address: 10.192.0.2/16\n"
+    "    ipv6Address: fd5f::2/64\n"
+    "    asNumber: 64512\n"
+    "    ipv4IPIPTunnelAddr: 192.168.221.65\n"
+    "    routeReflectorClusterID: 244.0.0.1\n"
+    "  addresses:\n"
+    "    - address: 10.192.0.2/16\n"
+    "      type: CalicoNodeIP\n"
+    "    - address: 10.192.0.2\n"
+    "      type: InternalIP\n"
+    "  ipv4VXLANTunnelAddr: 192.168.221.66\n"
+    "  ipv6VXLANTunnelAddr: fd00:1::1\n"
+    "  vxlanTunnelMACAddr: 66:5e:cf:0a:1b:2c\n"
+    "  vxlanTunnelMACAddrV6: 66:5e:cf:0a:1b:2d\n"
+    "  orchRefs:\n"
+    "    - nodeName: kube-master\n"
+    "      orchestrator: k8s\n"
+    "  wireguard:\n"
+    "    interfaceIPv4Address: 192.168.221.67\n"
+    "    interfaceIPv6Address: fd00:2::1\n"
+    "  interfaces:\n"
+    "    - name: eth0\n"
+    "      addresses:\n"
+    "        - 10.192.0.2/16\n"
+    "        - fd5f::2\n"
+    "status:\n"
+    "  wireguardPublicKey: jlkVyQYooZYzI2wFfNhSZez5eWh44yfq1wKVjLvSXgY=\n"
+    "  wireguardPublicKeyV6: jlkVyQYooZYzI2wFfNhSZez5eWh44yfq1wKVjLvSXgZ=\n"
+    "  podCIDRs:\n"
+    "    - 192.168.0.0/24\n";
+
+static const char ex_bgpconfig[] =
+    "apiVersion: projectcalico.org/v3\n"
+    "kind: BGPConfiguration\n"
+    "metadata:\n"
+    "  name: default\n"
+    "spec:\n"
+    "  logSeverityScreen: Info\n"
+    "  nodeToNodeMeshEnabled: true\n"
+    "  asNumber: 64512\n"
+    "  serviceLoadBalancerIPs:\n"
+    "    - cidr: 198.18.100.0/24\n"
+    "  serviceExternalIPs:\n"
+    "    - cidr: 198.18.101.0/24\n"
+    "    - cidr: 2001:db8:101::/112\n"
+    "  serviceClusterIPs:\n"
+    "    - cidr: 10.96.0.0/12\n"
+    "  serviceLoadBalancerAggregation: Enabled\n"
+    "  communities:\n"
+    "    - name: bgp-large-community\n"
+    "      value: 63400:300:100\n"
+    "    - name: std\n"
+    "      value: 65001:100\n"
+    "  prefixAdvertisements:\n"
+    "    - cidr: 198.19.0.0/16\n"
+    "      communities:\n"
+    "        - bgp-large-community\n"
+    "        - 63400:120\n"
+    "        - std\n"
+    "  listenPort: 179\n"
+    "  nodeMeshPassword:\n"
+    "    secretKeyRef:\n"
+    "      name: bgp-secrets\n"
+    "      key: mesh-password\n"
+    "  nodeMeshMaxRestartTime: 2m0s\n"
+    "  bindMode: NodeIP\n"
+    "  ignoredInterfaces:\n"
+    "    - iface-1\n"
+    "    - eth*\n"
+    "  localWorkloadPeeringIPV4: 169.254.0.179\n"
+    "  localWorkloadPeeringIPV6: fe80::179\n"
+    "  programClusterRoutes: EnabledNoEncapOnly\n"
+    "  ipv4NormalRoutePriority: 1024\n"
+    "  ipv6NormalRoutePriority: 1024\n";
+
+static const char ex_bgppeer[] =
+    "apiVersion: projectcalico.org/v3\n"
+    "kind: BGPPeer\n"
+    "metadata:\n"
+    "  name: rack1-tor\n"
+    "spec:\n"
+    "  nodeSelector: rack == 'rack-1'\n"
+    "  peerIP: 198.18.0.254:1179\n"
+    "  asNumber: 65001\n"
+    "  localASNumber: 64513\n"
+    "  nextHopMode: Self\n"
+    "  password:\n"
+    "    secretKeyRef:\n"
+    "      name: bgp-secrets\n"
+    "      key: rack1-tor\n"
+    "      optional: true\n"
+    "  sourceAddress: None\n"
+    "  maxRestartTime: 2m0s\n"
+    "  keepaliveTime: 20s\n"
+    "  numAllowedLocalASNumbers: 1\n"
+    "  ttlSecurity: 2\n"
+    "  reachableBy: 198.18.0.1\n"
+    "  filters:\n"
+    "    - export-pools\n"
+    "  reversePeering: Manual\n"
+    "  failureDetectionMode: BFDIfDirectlyConnected\n"
+    "  restartMode: GracefulRestart\n"
+    "---\n"
+    "apiVersion: projectcalico.org/v3\n"
+    "kind: BGPPeer\n"
+    "metadata:\n"
+    "  name: rr-clients\n"
+    "spec:\n"
+    "  node: kube-node-2\n"
+    "  peerSelector: \"!has(routeReflector)\"\n"
+    "  keepOriginalNextHop: true\n"
+    "  ttlSecurity: 0\n"
+    "---\n"
+    "apiVersion: projectcalico.org/v3\n"
+    "kind: BGPPeer\n"
+    "metadata:\n"
+    "  name: workloads\n"
+    "spec:\n"
+    "  localWorkloadSelector: app == 'bgp-speaker'\n"
+    "  asNumber: 65010\n"
+    "  restartMode: LongLivedGracefulRestart\n"
+    "---\n"
+    "apiVersion: projectcalico.org/v3\n"
+    "kind: BGPPeer\n"
+    "metadata:\n"
+    "  name: v6-tor\n"
+    "spec:\n"
+    "  peerIP: \"[2001:db8::57]:50\"\n"
+    "  asNumber: 65002\n"
+    "  reachableBy: 2001:db8::1\n"
+    "  nextHopMode: Keep\n";
+
+static const char ex_bgpfilter[] =
+    "apiVersion: projectcalico.org/v3\n"
+    "kind: BGPFilter\n"
+    "metadata:\n"
+    "  name: export-pools\n"
+    "spec:\n"
+    "  exportV4:\n"
+    "    - cidr: 198.19.0.0/16\n"
+    "      matchOperator: In\n"
+    "      prefixLength:\n"
+    "        min: 24\n"
+    "        max: 26\n"
+    "      source: RemotePeers\n"
+    "      interface: eth*\n"
+    "      action: Accept\n"
+    "      peerType: eBGP\n"
+    "      communities:\n"
+    "        values:\n"
+    "          - 65000:100\n"
+    "      asPathPrefix:\n"
+    "        - 65001\n"
+    "        - 65002\n"
+    "      priority: 512\n"
+    "      operations:\n"
+    "        - addCommunity:\n"
+    "            value: 65000:200:300\n"
+    "        - prependASPath:\n"
+    "            prefix:\n"
+    "              - 64512\n"
+    "              - 64512\n"
+    "        - setPriority:\n"
+    "            value: 100\n"
+    "    - action: Reject\n"
+    "  importV4:\n"
+    "    - cidr: 10.0.0.0/8\n"
+    "      matchOperator: NotIn\n"
+    "      action: Reject\n"
+    "  exportV6:\n"
+    "    - cidr: 2001:db8::/32\n"
+    "      matchOperator: Equal\n"
+    "      prefixLength:\n"
+    "        max: 64\n"
+    "      action: Accept\n"
+    "  importV6:\n"
+    "    - interface: \"*\"\n"
+    "      peerType: iBGP\n"
+    "      action: Reject\n";
+
+static const char ex_ippool[] =
+    "apiVersion: projectcalico.org/v3\n"
+    "kind: IPPool\n"
+    "metadata:\n"
+    "  name: pool-a\n"
+    "spec:\n"
+    "  cidr: 198.19.0.0/16\n"
+    "  vxlanMode: Never\n"
+    "  ipipMode: CrossSubnet\n"
+    "  natOutgoing: true\n"
+    "  disabled: true\n"
+    "  disableBGPExport: true\n"
+    "  blockSize: 26\n"
+    "  nodeSelector: all()\n"
+    "  namespaceSelector: \"!has(legacy)\"\n"
+    "  allowedUses:\n"
+    "    - Workload\n"
+    "    - Tunnel\n"
+    "  assignmentMode: Automatic\n"
+    "status:\n"
+    "  conditions:\n"
+    "    - type: Allocatable\n"
+    "      status: \"True\"\n"
+    "---\n"
+    "apiVersion: projectcalico.org/v3\n"
+    "kind: IPPool\n"
+    "metadata:\n"
+    "  name: lb-v6\n"
+    "spec:\n"
+    "  cidr: 2001:db8:1::/64\n"
+    "  blockSize: 120\n"
+    "  allowedUses:\n"
+    "    - LoadBalancer\n"
+    "  assignmentMode: Manual\n";
+
+static const char ex_blockaffinity[] =
+    "apiVersion: projectcalico.org/v3\n"
+    "kind: BlockAffinity\n"
+    "metadata:\n"
+    "  name: kube-master-198-19-0-0-26\n"
+    "spec:\n"
+    "  state: confirmed\n"
+    "  node: kube-master\n"
+    "  cidr: 198.19.0.0/26\n"
+    "  deleted: \"false\"\n";
+
+static const char ex_nodestatus[] =
+    "apiVersion: projectcalico.org/v3\n"
+    "kind: CalicoNodeStatus\n"
+    "metadata:\n"
+    "  name: kube-master-status\n"
+    "spec:\n"
+    "  node: kube-master\n"
+    "  classes:\n"
+    "    - Agent\n"
+    "    - BGP\n"
+    "    - Routes\n"
+    "  updatePeriodSeconds: 10\n"
+    "status:\n"
+    "  lastUpdated: \"2021-09-19T20:10:56Z\"\n"
+    "  agent:\n"
+    "    birdV4:\n"
+    "      state: Ready\n"
+    "      version: v0.3.3+birdv1.6.8\n"
+    "      routerID: 172.17.0.3\n"
+    "      lastBootTime: \"2021-09-19 20:10:56\"\n"
+    "      lastReconfigurationTime: \"2021-09-19 20:10:56\"\n"
+    "    birdV6:\n"
+    "      state: NotReady\n"
+    "  bgp:\n"
+    "    numberEstablishedV4: 1\n"
+    "    numberNotEstablishedV4: 0\n"
+    "    numberEstablishedV6: 0\n"
+    "    numberNotEstablishedV6: 0\n"
+    "    peersV4:\n"
+    "      - peerIP: 172.17.8.102\n"
+    "        type: NodeMesh\n"
+    "        state: Established\n"
+    "        since: \"2016-11-21\"\n"
+    "  routes:\n"
+    "    routesV4:\n"
+    "      - type: FIB\n"
+    "        destination: 192.168.110.128/26\n"
+    "        gateway: 172.17.0.5\n"
+    "        interface: eth0\n"
+    "        learnedFrom:\n"
+    "          sourceType: NodeMesh\n"
+    "          peerIP: 172.17.0.5\n";
+
+static void
+print_errors(const struct res_errors *e)
+{
+	size_t	 i;
+
+	for (i = 0; i < e->n; i++)
+		print_message("error: %s\n", e->msgs[i]);
+}
+
+static void
+parse_ok(const char *text, const char *file, struct res_list *l)
+{
+	struct res_errors	 e;
+
+	memset(&e, 0, sizeof(e));
+	memset(l, 0, sizeof(*l));
+	if (res_parse(text, strlen(text), file, l, &e) != 0) {
+		print_errors(&e);
+		fail_msg("%s: parse failed", file);
+	}
+	assert_int_equal(e.n, 0);
+	res_errors_free(&e);
+}
+
+/* Re-parse a printed form and compare each resource. */
+static void
+reparse_equal(const struct res_list *l, const char *text)
+{
+	struct res_list	 again;
+	size_t		 i;
+
+	parse_ok(text, "again", &again);
+	assert_int_equal(again.n, l->n);
+	for (i = 0; i < l->n; i++)
+		if (!res_equal(&l->items[i], &again.items[i]))
+			fail_msg("round trip of %s differs:\n%s",
+			    res_name(&l->items[i]), text);
+	res_list_free(&again);
+}
+
+/*
+ * The full example decodes; encoding gives back the same documents (the
+ * examples are written in canonical form); YAML and JSON round trips.
+ */
+static void
+check_example(const char *text, enum res_kind kind, size_t count)
+{
+	struct res_list		 l;
+	struct doc_stream	 st;
+	struct doc_node		*enc;
+	char			 err[256], *y, *j;
+	size_t			 i;
+
+	parse_ok(text, "example.yaml", &l);
+	assert_int_equal(l.n, count);
+	assert_int_equal(doc_parse(text, strlen(text), "x", NULL, &st, err,
+	    sizeof(err)), 0);
+	assert_int_equal(st.n, count);
+	for (i = 0; i < l.n; i++) {
+		assert_int_equal(l.items[i].kind, kind);
+		assert_string_equal(l.items[i].file, "example.yaml");
+		enc = res_encode(&l.items[i]);
+		if (!doc_equal(enc, st.docs[i])) {
+			y = doc_to_yaml(enc);
+			fail_msg("encoding of %s differs:\n%s",
+			    res_name(&l.items[i]), y);
+		}
+		doc_free(enc);
+		y = res_to_yaml(&l.items[i]);
+		j = res_to_json(&l.items[i], 0);
+		{
+			struct res_list	 one = { &l.items[i], 1 };
+
+			reparse_equal(&one, y);
+			reparse_equal(&one, j);
+		}
+		free(y);
+		free(j);
+		j = res_to_json(&l.items[i], 1);
+		{
+			struct res_list	 one = { &l.items[i], 1 };
+
+			reparse_equal(&one, j);
+		}
+		free(j);
+	}
+	doc_stream_free(&st);
+	res_list_free(&l);
+}
+
+static void
+test_example_node(void **state)
+{
+	struct res_list		 l;
+	const struct res_node	*n;
+	char			 buf[64];
+	uint32_t		 asn;
+
+	(void)state;
+	check_example(ex_node, RES_NODE, 1);
+	parse_ok(ex_node, "n.yaml", &l);
+	n = &l.items[0].u.node;
+	assert_string_equal(n->meta.name, "kube-master");
+	assert_int_equal(n->meta.nlabels, 2);
+	assert_string_equal(n->meta.labels[0].key, "routeReflector");
+	assert_string_equal(n->meta.labels[0].value, "true");
+	assert_true(n->spec.has_bgp);
+	assert_int_equal(n->spec.bgp.ipv4_address.plen, 16);
+	assert_non_null(res_node_ip(n, AF_INET));
+	assert_non_null(res_node_ip(n, AF_INET6));
+	assert_int_equal(res_node_asn(n, &asn), 0);
+	assert_int_equal(asn, 64512);
+	res_cidr_fmt(&n->spec.bgp.ipv4_address, buf, sizeof(buf));
+	assert_string_equal(buf, "10.192.0.2/16");
+	assert_int_equal(n->spec.bgp.route_reflector_cluster_id.af, AF_INET);
+	assert_int_equal(n->spec.addresses[1].type, RES_NODE_ADDR_INTERNAL_IP);
+	assert_true(n->spec.addresses[1].address.bare);
+	assert_true(n->has_status);
+	assert_int_equal(l.items[0].line, 1);
+	res_list_free(&l);
+}
+
+static void
+test_example_bgpconfig(void **state)
+{
+	struct res_list			 l;
+	const struct res_bgpconfig	*c;
+	struct res_comm			 comm;
+
+	(void)state;
+	check_example(ex_bgpconfig, RES_BGPCONFIG, 1);
+	parse_ok(ex_bgpconfig, "c.yaml", &l);
+	c = &l.items[0].u.bgpconfig;
+	assert_int_equal(c->spec.log_severity_screen, RES_LOG_INFO);
+	assert_true(c->spec.has_node_to_node_mesh_enabled);
+	assert_true(c->spec.node_to_node_mesh_enabled);
+	assert_int_equal(c->spec.as_number, 64512);
+	assert_int_equal(c->spec.nservice_external_ips, 2);
+	assert_int_equal(c->spec.service_external_ips[1].addr.af, AF_INET6);
+	assert_int_equal(c->spec.listen_port, 179);
+	assert_int_equal(res_duration_secs(
+	    c->spec.node_mesh_max_restart_time), 120);
+	assert_string_equal(c->spec.node_mesh_password.secret_key_ref.key,
+	    "mesh-password");
+	assert_int_equal(c->spec.bind_mode, RES_BIND_NODE_IP);
+	assert_int_equal(c->spec.program_cluster_routes,
+	    RES_CR_ENABLED_NO_ENCAP_ONLY);
+	assert_int_equal(res_comm_resolve(&c->spec, "bgp-large-community",
+	    &comm), 0);
+	assert_true(comm.large);
+	assert_int_equal(comm.c, 100);
+	assert_int_equal(res_comm_resolve(&c->spec, "1:2", &comm), 0);
+	assert_int_equal(res_comm_resolve(&c->spec, "nope", &comm), -1);
+	res_list_free(&l);
+}
+
+static void
+test_example_bgppeer(void **state)
+{
+	struct res_list			 l;
+	const struct res_bgppeer	*p;
+	char				 buf[64];
+
+	(void)state;
+	check_example(ex_bgppeer, RES_BGPPEER, 4);
+	parse_ok(ex_bgppeer, "p.yaml", &l);
+	p = &l.items[0].u.bgppeer;
+	assert_non_null(p->spec.node_selector.sel);
+	assert_int_equal(p->spec.peer_ip.port, 1179);
+	assert_int_equal(p->spec.as_number, 65001);
+	assert_true(p->spec.has_local_as_number);
+	assert_int_equal(p->spec.next_hop_mode, RES_NH_SELF);
+	assert_int_equal(p->spec.source_address, RES_SRC_NONE);
+	assert_int_equal(res_duration_secs(p->spec.keepalive_time), 20);
+	assert_int_equal(p->spec.ttl_security, 2);
+	assert_int_equal(p->spec.nfilters, 1);
+	assert_int_equal(p->spec.failure_detection_mode,
+	    RES_FD_BFD_IF_DIRECTLY_CONNECTED);
+	assert_false(res_bgppeer_is_global(p));
+	assert_int_equal(l.items[0].line, 1);
+	assert_int_equal(l.items[1].line, 28);
+	p = &l.items[1].u.bgppeer;
+	assert_true(p->spec.has_ttl_security);
+	assert_int_equal(p->spec.ttl_security, 0);
+	assert_true(p->spec.keep_original_next_hop);
+	p = &l.items[2].u.bgppeer;
+	assert_true(res_bgppeer_is_global(p));
+	p = &l.items[3].u.bgppeer;
+	assert_int_equal(p->spec.peer_ip.addr.af, AF_INET6);
+	assert_int_equal(p->spec.peer_ip.port, 50);
+	res_ip_port_fmt(&p->spec.peer_ip, buf, sizeof(buf));
+	assert_string_equal(buf, "[2001:db8::57]:50");
+	res_list_free(&l);
+}
+
+static void
+test_example_bgpfilter(void **state)
+{
+	struct res_list			 l;
+	const struct res_filter_rule	*r;
+
+	(void)state;
+	check_example(ex_bgpfilter, RES_BGPFILTER, 1);
+	parse_ok(ex_bgpfilter, "f.yaml", &l);
+	r = &l.items[0].u.bgpfilter.spec.lists[RES_FILTER_EXPORT_V4].rules[0];
+	assert_int_equal(l.items[0].u.bgpfilter.spec.lists[
+	    RES_FILTER_EXPORT_V4].nrules, 2);
+	assert_int_equal(r->match_operator, RES_MATCH_IN);
+	assert_int_equal(r->prefix_length.min, 24);
+	assert_int_equal(r->noperations, 3);
+	assert_true(r->operations[0].add_community.large);
+	assert_int_equal(r->operations[1].prepend_as_path.nprefix, 2);
+	assert_int_equal(r->operations[2].set_priority, 100);
+	assert_int_equal(r->communities.a, 65000);
+	res_list_free(&l);
+}
+
+static void
+test_example_ippool(void **state)
+{
+	struct res_list		 l;
+	const struct res_ippool	*p;
+
+	(void)state;
+	check_example(ex_ippool, RES_IPPOOL, 2);
+	parse_ok(ex_ippool, "i.yaml", &l);
+	p = &l.items[0].u.ippool;
+	assert_int_equal(p->spec.ipip_mode, RES_ENCAP_CROSS_SUBNET);
+	assert_int_equal(res_ippool_block_size(p), 26);
+	assert_true(res_ippool_allows(p, RES_USE_WORKLOAD));
+	assert_false(res_ippool_allows(p, RES_USE_LOAD_BALANCER));
+	assert_non_null(p->status);
+	p = &l.items[1].u.ippool;
+	assert_int_equal(res_ippool_block_size(p), 120);
+	assert_true(res_ippool_allows(p, RES_USE_LOAD_BALANCER));
+	res_list_free(&l);
+}
+
+static void
+test_example_blockaffinity(void **state)
+{
+	struct res_list	 l;
+
+	(void)state;
+	check_example(ex_blockaffinity, RES_BLOCKAFFINITY, 1);
+	parse_ok(ex_blockaffinity, "b.yaml", &l);
+	assert_int_equal(l.items[0].u.blockaffinity.spec.state,
+	    RES_BLOCK_CONFIRMED);
+	assert_false(l.items[0].u.blockaffinity.spec.deleted);
+	res_list_free(&l);
+}
+
+static void
+test_example_nodestatus(void **state)
+{
+	struct res_list			 l;
+	const struct res_nodestatus	*s;
+
+	(void)state;
+	check_example(ex_nodestatus, RES_NODESTATUS, 1);
+	parse_ok(ex_nodestatus, "s.yaml", &l);
+	s = &l.items[0].u.nodestatus;
+	assert_int_equal(s->spec.nclasses, 3);
+	assert_int_equal(s->spec.classes[1], RES_NSC_BGP);
+	assert_int_equal(s->spec.update_period_seconds, 10);
+	assert_int_equal(s->status.bgp.peers_v4[0].state, RES_BS_ESTABLISHED);
+	assert_int_equal(s->status.routes.routes_v4[0].learned_from.source_type,
+	    RES_RS_NODE_MESH);
+	res_list_free(&l);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_example_node),
+		cmocka_unit_test(test_example_bgpconfig),
+		cmocka_unit_test(test_example_bgppeer),
+		cmocka_unit_test(test_example_bgpfilter),
+		cmocka_unit_test(test_example_ippool),
+		cmocka_unit_test(test_example_blockaffinity),
+		cmocka_unit_test(test_example_nodestatus),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
