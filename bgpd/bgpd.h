@@ -116,6 +116,7 @@ void	 listen_md5(const struct bgpd_addr *, const char *, size_t);
 /* control.c */
 int	 control_init(const char *, const char *);
 void	 control_cleanup(const char *);
+void	 control_relay(uint32_t, uint32_t, const void *, size_t);
 
 /* exe_<os>.c */
 int	 exe_dir(char *, size_t);

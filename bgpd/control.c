@@ -36,6 +36,7 @@
 struct ctl_conn {
 	TAILQ_ENTRY(ctl_conn)	 entry;
 	struct imsgev		 iev;
+	uint32_t		 id;
 	uid_t			 uid;
 	gid_t			 gid;
 	int			 hello;
@@ -46,6 +47,7 @@ static TAILQ_HEAD(, ctl_conn)	 ctl_conns = TAILQ_HEAD_INITIALIZER(ctl_conns);
 static struct event		*ctl_ev;
 static struct event		*ctl_reap_ev;
 static int			 ctl_nconns;
+static uint32_t			 ctl_next_id = 1;
 static gid_t			 ctl_gid;
 
 static void	 ctl_accept(evutil_socket_t, short, void *);
@@ -170,6 +172,7 @@ ctl_accept(evutil_socket_t lfd, short ev, void *arg)
 		return;
 	}
 	c = xcalloc(1, sizeof(*c));
+	c->id = ctl_next_id++;
 	c->uid = cred.uid;
 	c->gid = cred.gid;
 	if (imsgev_init(&c->iev, td->base, fd, IMSG_MAX_CTL, ctl_dispatch,
@@ -221,6 +224,19 @@ ctl_closed(struct imsgev *iev, void *arg)
 {
 	(void)iev;
 	ctl_kill(arg);
+}
+
+/* A child's answer (IMSG_CTL_DATA or IMSG_CTL_END) for connection id. */
+void
+control_relay(uint32_t id, uint32_t type, const void *data, size_t len)
+{
+	struct ctl_conn	*c;
+
+	TAILQ_FOREACH(c, &ctl_conns, entry)
+		if (c->id == id && !c->dead) {
+			imsgev_compose(&c->iev, type, 0, 0, -1, data, len);
+			return;
+		}
 }
 
 static void
@@ -303,6 +319,21 @@ ctl_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
 		jw_init(&jw, 0);
 		status_neighbors_json(&jw);
 		ctl_send_json(c, &jw);
+		break;
+	case IMSG_CTL_SHOW_FIB:
+		if (proc_compose(td->kroute, IMSG_CTL_SHOW_FIB, c->id, -1,
+		    NULL, 0) == -1)
+			ctl_error(c, "kroute is not running");
+		break;
+	case IMSG_CTL_SHOW_RIB:
+		/* The optional prefix, as the client sent it. */
+		if (im->datalen > 64) {
+			ctl_error(c, "show rib: bad prefix");
+			break;
+		}
+		if (proc_compose(td->rib, IMSG_CTL_SHOW_RIB, c->id, -1,
+		    im->data, im->datalen) == -1)
+			ctl_error(c, "ribd is not running");
 		break;
 	case IMSG_CTL_RELOAD:
 		if (!ctl_privileged(c)) {

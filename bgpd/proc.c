@@ -117,8 +117,8 @@ child_free(struct child *c)
 static int
 child_spawn(struct child *c)
 {
-	const char	*argv[16];
-	char		 gid[16];
+	const char	*argv[24];
+	char		 gid[16], table[16], proto[16];
 	const char	*path;
 	int		 sp[2], argc = 0, i;
 	pid_t		 pid;
@@ -137,6 +137,17 @@ child_spawn(struct child *c)
 		argv[argc++] = "-d";
 	for (i = 0; i < td->conf.verbose && i < 3; i++)
 		argv[argc++] = "-v";
+	if (c->role == ROLE_KROUTE) {
+		snprintf(table, sizeof(table), "%u", td->conf.d.kernel_table);
+		snprintf(proto, sizeof(proto), "%u",
+		    td->conf.d.kernel_protocol);
+		argv[argc++] = "-T";
+		argv[argc++] = table;
+		argv[argc++] = "-P";
+		argv[argc++] = proto;
+		if (!td->conf.d.kernel_install)
+			argv[argc++] = "-K";
+	}
 	if (c->role == ROLE_SESSION) {
 		snprintf(gid, sizeof(gid), "%u", c->groupid);
 		argv[argc++] = "-g";
@@ -413,6 +424,20 @@ child_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
 			fatalx("%s: hello with role %u", c->label, h.role);
 		c->hello = 1;
 		log_debug("%s (pid %u) is up", c->label, h.pid);
+		break;
+	case IMSG_CTL_DATA:
+	case IMSG_CTL_END:
+	case IMSG_CTL_ERROR:
+		if (c->role == ROLE_SESSION)
+			fatalx("%s: control answer from a sessiond", c->label);
+		control_relay(im->hdr.peerid, im->hdr.type, im->data,
+		    im->datalen);
+		break;
+	case IMSG_IFINFO:
+	case IMSG_IFADDR:
+		if (c->role != ROLE_KROUTE)
+			fatalx("%s: interface event from a non-kroute "
+			    "process", c->label);
 		break;
 	case IMSG_SESSION_STATE:
 		if (c->role != ROLE_SESSION)

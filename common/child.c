@@ -8,6 +8,9 @@
  *	-n name		peer group name (sessiond), for logs and ps
  *	-u user		user to run as
  *	-r dir		empty directory to chroot to
+ *	-T table	kernel routing table (kroute)
+ *	-P protocol	rtnetlink protocol of our routes (kroute)
+ *	-K		never touch the kernel's routes (kroute)
  *
  * The helper builds its event base, then confines itself (chroot, user,
  * seccomp) before it reads its first message.
@@ -34,8 +37,8 @@ static void	 child_usage(const char *) __attribute__((__noreturn__));
 static void
 child_usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [-dv] [-g id] [-n name] [-u user] "
-	    "[-r dir]\n(%s is started by tortied, not by hand)\n", prog,
+	fprintf(stderr, "usage: %s [-dKv] [-g id] [-n name] [-P proto] "
+	    "[-r dir] [-T table] [-u user]\n(%s is started by tortied, not by hand)\n", prog,
 	    prog);
 	exit(1);
 }
@@ -51,7 +54,9 @@ child_init(struct child_ctx *c, enum tortie_role role, int argc, char **argv)
 	c->role = role;
 	c->user = TORTIE_USER;
 	c->chroot = TORTIE_CHROOT;
-	while ((ch = getopt(argc, argv, "dg:n:r:u:v")) != -1) {
+	c->kr_table = 254;
+	c->kr_protocol = 186;
+	while ((ch = getopt(argc, argv, "dg:Kn:P:r:T:u:v")) != -1) {
 		switch (ch) {
 		case 'd':
 			c->debug = 1;
@@ -62,8 +67,23 @@ child_init(struct child_ctx *c, enum tortie_role role, int argc, char **argv)
 			if (errstr != NULL)
 				child_usage(argv[0]);
 			break;
+		case 'K':
+			c->kr_noinstall = 1;
+			break;
 		case 'n':
 			strlcpy(c->name, optarg, sizeof(c->name));
+			break;
+		case 'P':
+			c->kr_protocol = (uint8_t)strtonum(optarg, 5, 255,
+			    &errstr);
+			if (errstr != NULL)
+				child_usage(argv[0]);
+			break;
+		case 'T':
+			c->kr_table = (uint32_t)strtonum(optarg, 1, UINT32_MAX,
+			    &errstr);
+			if (errstr != NULL)
+				child_usage(argv[0]);
 			break;
 		case 'r':
 			c->chroot = optarg;

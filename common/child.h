@@ -21,6 +21,10 @@ struct child_ctx {
 	int			 debug;
 	int			 verbose;
 	int			 stopping;
+	/* kroute: -T table, -P protocol, -K (never touch the kernel) */
+	uint32_t		 kr_table;
+	uint8_t			 kr_protocol;
+	int			 kr_noinstall;
 };
 
 /* child.c */

@@ -47,8 +47,14 @@ if [ "$what" = all ] || [ "$what" = integration ]; then
 		[ $# -gt 0 ] && run_prove "$@"
 	fi
 fi
-passed=$(grep -cE '^ok [0-9]+' "$log")
-failed=$(grep -cE '^not ok' "$log")
+# A "# SKIP" test counts as skipped, whatever its ok/not ok.
+skipped=$(grep -cE '^(not )?ok [0-9]+.*# *SKIP' "$log")
+passed=$(grep -E '^ok [0-9]+' "$log" | grep -cvE '# *SKIP')
+failed=$(grep -E '^not ok' "$log" | grep -cvE '# *SKIP')
 echo
-echo "$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ] && [ "$rc" -eq 0 ]
