@@ -358,10 +358,15 @@ enum bgp_verdict {
  * pointers into the message (valid as long as the message buffer is);
  * encoding reads the same fields.  Variable parts stay in wire format:
  * - aspath: AS_PATH segments, ASes of 4 octets if aspath_as4 else 2;
- * - communities: 4-octet values; large_communities: 12-octet values;
- * - cluster_list: 4-octet cluster ids;
+ * - as4path: AS4_PATH segments (decode only, 2-octet sessions);
+ * - communities: 4-octet values; ext_communities: 8-octet values;
+ *   large_communities: 12-octet values; cluster_list: 4-octet ids;
  * - unknown: complete encoded attributes (flags, type, length, value),
  *   for encoding only; see bgp_attrs_copy_unknown().
+ * nexthop is the classic NEXT_HOP when decoding (the MP_REACH_NLRI next
+ * hop is in struct bgp_update); when encoding it is the next hop of
+ * whatever family is packed, with nexthop_ll the optional IPv6
+ * link-local one.
  */
 struct bgp_attrs {
 	uint64_t	 present;	/* BGP_ATTR_BIT(type) of each attribute */
@@ -370,6 +375,7 @@ struct bgp_attrs {
 	uint16_t	 aspath_len;
 	uint16_t	 as4path_len;
 	uint16_t	 communities_len;
+	uint16_t	 ext_communities_len;
 	uint16_t	 large_communities_len;
 	uint16_t	 cluster_list_len;
 	uint16_t	 unknown_len;
@@ -378,11 +384,12 @@ struct bgp_attrs {
 	uint32_t	 aggregator_as;	/* after AS4_AGGREGATOR merge */
 	uint32_t	 aggregator_id;
 	uint32_t	 originator_id;
-	struct bgpd_addr nexthop;	/* NEXT_HOP or MP_REACH next hop */
-	struct bgpd_addr nexthop_ll;	/* IPv6 link-local next hop, or none */
+	struct bgpd_addr nexthop;
+	struct bgpd_addr nexthop_ll;
 	const uint8_t	*aspath;
-	const uint8_t	*as4path;	/* decode only: AS4_PATH, 4-octet */
+	const uint8_t	*as4path;
 	const uint8_t	*communities;
+	const uint8_t	*ext_communities;
 	const uint8_t	*large_communities;
 	const uint8_t	*cluster_list;
 	const uint8_t	*unknown;
@@ -417,6 +424,8 @@ struct bgp_update {
 	const uint8_t	*nlri;
 	const uint8_t	*mp_reach;	/* the NLRI inside MP_REACH_NLRI */
 	const uint8_t	*mp_unreach;	/* the NLRI inside MP_UNREACH_NLRI */
+	struct bgpd_addr mp_nexthop;	/* MP_REACH_NLRI next hop */
+	struct bgpd_addr mp_nexthop_ll;	/* its IPv6 link-local part, if any */
 	struct bgp_attrs attrs;
 };
 
@@ -607,9 +616,11 @@ size_t		 bgp_update_count(const struct bgp_update *,
 /*
  * Write the UPDATE's AS path in 4-octet wire format into buf: the AS_PATH
  * as is for 4-octet sessions, merged with AS4_PATH (RFC 6793 4.2.3) for
- * 2-octet ones.  Returns the length, -1 if buflen is too small (twice the
- * AS_PATH length always suffices).
+ * 2-octet ones.  Returns the length, -1 if buflen is too small; twice the
+ * AS_PATH length plus the AS4_PATH length always suffices, so
+ * BGP_ASPATH_BUFMAX does for any message.
  */
+#define BGP_ASPATH_BUFMAX	(3 * BGP_MAXLEN_EXT)
 int		 bgp_update_aspath(const struct bgp_update *, uint8_t *, size_t);
 int		 bgp_is_discarded(const struct bgp_update *, uint8_t);
 
@@ -643,12 +654,17 @@ int		 bgp_aspath_contains(const uint8_t *, size_t, int, uint32_t);
 /* Convert 2-octet segments to 4-octet ones; returns the new length. */
 int		 bgp_aspath_widen(const uint8_t *, size_t, uint8_t *, size_t);
 /*
- * RFC 6793 4.2.3: merge a 2-octet session's AS_PATH (already widened to 4
- * octets) with its AS4_PATH; returns the merged length.
+ * RFC 6793 4.2.3: merge a 2-octet session's AS_PATH (2-octet ASes if the
+ * third argument is 0) with its AS4_PATH into a 4-octet path: the leading
+ * ASes of AS_PATH that AS4_PATH lacks, then AS4_PATH.  If AS4_PATH counts
+ * more ASes than AS_PATH it is ignored.  Returns the merged length.
  */
-int		 bgp_aspath_merge(const uint8_t *, size_t, const uint8_t *,
+int		 bgp_aspath_merge(const uint8_t *, size_t, int, const uint8_t *,
 		    size_t, uint8_t *, size_t);
-/* Prepend as count times to a 4-octet path; returns the new length. */
+/*
+ * Prepend as count times to a 4-octet path (out must not overlap it);
+ * returns the new length.
+ */
 int		 bgp_aspath_prepend(const uint8_t *, size_t, uint32_t, int,
 		    uint8_t *, size_t);
 /* "64512 {64513 64514} (64515)" into buf; returns buf. */
