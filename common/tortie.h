@@ -32,7 +32,7 @@
 #define IMSG_MAX_PIPE		(256 * 1024)
 
 #define GROUP_NAME_LEN		254
-#define PEER_NAME_LEN		64
+#define PEER_NAME_LEN		80	/* Global_ + IPv6 + _port_65535 */
 #define NODE_NAME_LEN		254
 #define ERRSTR_LEN		128
 
@@ -139,7 +139,7 @@ struct imsg_peer {
 	uint32_t	 peerid;
 	uint32_t	 groupid;
 	char		 name[PEER_NAME_LEN];	/* Mesh_198_18_0_2 */
-	char		 group[PEER_NAME_LEN];	/* mesh or BGPPeer name */
+	char		 group[GROUP_NAME_LEN + 2];	/* mesh or BGPPeer */
 	struct bgpd_addr remote;
 	struct bgpd_addr local;		/* source address; af 0: any */
 	uint16_t	 port;		/* remote port */
@@ -161,7 +161,7 @@ struct imsg_peer {
 	uint32_t	 max_prefix;	/* 0: no limit */
 	uint32_t	 pad2;
 };
-_Static_assert(sizeof(struct imsg_peer) == 300, "imsg_peer size");
+_Static_assert(sizeof(struct imsg_peer) == 508, "imsg_peer size");
 
 /*
  * sessiond -> ribd when a session reaches Established: the negotiated
