@@ -146,7 +146,7 @@ const char *
 rf_valid_ignored_iface(const char *s)
 {
 	if (strcmp(s, "*") == 0)
-		return "not allowed: '*' would ignore every interface";
+		return "not allowed ('*' would ignore every interface)";
 	return rf_valid_iface(s);
 }
 

@@ -577,6 +577,658 @@ test_example_nodestatus(void **state)
 	res_list_free(&l);
 }
 
+#define HDR(kind, name)							\
+	"apiVersion: projectcalico.org/v3\n"				\
+	"kind: " kind "\n"						\
+	"metadata:\n"							\
+	"  name: " name "\n"						\
+	"spec:\n"
+
+/* Bad inputs and the one exact message each must give. */
+static const struct bad_case {
+	const char	*input;
+	const char	*error;
+} bad_cases[] = {
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  peerIP: 198.18.0.1\n"
+	    "  peerSelector: has(tor)\n",
+	    "bad.yaml:7:3: BGPPeer rack1-tor: spec.peerSelector: "
+	    "cannot be combined with spec.peerIP" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  node: node1\n"
+	    "  nodeSelector: has(tor)\n",
+	    "bad.yaml:7:3: BGPPeer rack1-tor: spec.nodeSelector: "
+	    "cannot be combined with spec.node" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  peerSelector: has(tor)\n"
+	    "  asNumber: 65001\n",
+	    "bad.yaml:7:3: BGPPeer rack1-tor: spec.asNumber: cannot "
+	    "be combined with spec.peerSelector (the selected nodes' "
+	    "AS numbers apply)" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  localWorkloadSelector: has(app)\n"
+	    "  peerIP: 198.18.0.1\n"
+	    "  asNumber: 65001\n",
+	    "bad.yaml:6:3: BGPPeer rack1-tor: "
+	    "spec.localWorkloadSelector: cannot be combined with "
+	    "spec.peerIP" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  localWorkloadSelector: has(app)\n",
+	    "bad.yaml:6:3: BGPPeer rack1-tor: "
+	    "spec.localWorkloadSelector: requires spec.asNumber" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  reachableBy: 198.18.0.1\n",
+	    "bad.yaml:6:3: BGPPeer rack1-tor: spec.reachableBy: "
+	    "requires spec.peerIP" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  peerIP: 198.18.0.2\n"
+	    "  reachableBy: 2001:db8::1\n",
+	    "bad.yaml:7:3: BGPPeer rack1-tor: spec.reachableBy: "
+	    "address family differs from spec.peerIP" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  keepOriginalNextHop: true\n"
+	    "  nextHopMode: Keep\n",
+	    "bad.yaml:6:3: BGPPeer rack1-tor: "
+	    "spec.keepOriginalNextHop: cannot be combined with "
+	    "spec.nextHopMode" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  peerIP: 198.18.0.300\n",
+	    "bad.yaml:6:11: BGPPeer rack1-tor: spec.peerIP: "
+	    "'198.18.0.300' is not an IP address, IPv4:port or "
+	    "[IPv6]:port" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  peerIP: 198.18.0.1:0\n",
+	    "bad.yaml:6:11: BGPPeer rack1-tor: spec.peerIP: invalid "
+	    "port in '198.18.0.1:0' (1..65535)" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  peerIP: \"[2001:db8::1]\"\n",
+	    "bad.yaml:6:11: BGPPeer rack1-tor: spec.peerIP: "
+	    "'[2001:db8::1]' is not an IP address, IPv4:port or "
+	    "[IPv6]:port" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  asNumber: 1.10\n",
+	    "bad.yaml:6:13: BGPPeer rack1-tor: spec.asNumber: asdot "
+	    "AS number 1.10 must be quoted (\"1.10\")" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  asNumber: 4294967296\n",
+	    "bad.yaml:6:13: BGPPeer rack1-tor: spec.asNumber: AS "
+	    "number 4294967296 is out of range (0..4294967295)" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  asNumber: \"65536.1\"\n",
+	    "bad.yaml:6:13: BGPPeer rack1-tor: spec.asNumber: "
+	    "invalid AS number '65536.1' (expected asplain \"64512\" "
+	    "or asdot \"1.10\")" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  asNumber: -1\n",
+	    "bad.yaml:6:13: BGPPeer rack1-tor: spec.asNumber: AS "
+	    "number -1 is out of range (0..4294967295)" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  maxRestartTime: \"90\"\n",
+	    "bad.yaml:6:19: BGPPeer rack1-tor: spec.maxRestartTime: "
+	    "invalid duration '90' (expected e.g. \"90s\" or "
+	    "\"1m30s\")" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  maxRestartTime: -5s\n",
+	    "bad.yaml:6:19: BGPPeer rack1-tor: spec.maxRestartTime: "
+	    "duration '-5s' is negative" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  ttlSecurity: 256\n",
+	    "bad.yaml:6:16: BGPPeer rack1-tor: spec.ttlSecurity: 256 "
+	    "is out of range (0..255)" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  nextHopMode: self\n",
+	    "bad.yaml:6:16: BGPPeer rack1-tor: spec.nextHopMode: "
+	    "invalid value 'self' (expected one of Auto, Self, Keep)" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  peerAS: 65001\n",
+	    "bad.yaml:6:3: BGPPeer rack1-tor: spec.peerAS: unknown "
+	    "field" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  nodeSelector: !has(tor)\n",
+	    "bad.yaml:6:17: YAML tag '!has(tor)' is not supported "
+	    "(quote the value if it is a selector such as "
+	    "\"!has(label)\")" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  nodeSelector: \"rack = 'a'\"\n",
+	    "bad.yaml:6:17: BGPPeer rack1-tor: spec.nodeSelector: "
+	    "invalid selector 'rack = 'a'': column 6: unexpected "
+	    "'=', expected '=='" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  peerSelector: \"a == 'b' || a == 'b' || a == 'b' || a "
+	    "== 'b' || a == 'b' || a == 'b' || a == 'b' || a == 'b' "
+	    "|| a == 'b' || a == 'b' || a == 'b' || a == 'b' || a == "
+	    "'b' || a == 'b' || a == 'b' || a == 'b' || a == 'b' || "
+	    "a == 'b' || a == 'b' || a == 'b' || a == 'b' || a == "
+	    "'b' || a == 'b' || a == 'b' || a == 'b' || a == 'b' || "
+	    "a == 'b' || a == 'b' || a == 'b' || a == 'b' || a == "
+	    "'b' || a == 'b' || a == 'b' || a == 'b' || a == 'b' || "
+	    "a == 'b' || a == 'b' || a == 'b' || a == 'b' || a == "
+	    "'b' || a == 'b' || a == 'b' || a == 'b' || a == 'b' || "
+	    "a == 'b' || a == 'b' || a == 'b' || a == 'b' || a == "
+	    "'b' || a == 'b' || a == 'b' || a == 'b' || a == 'b' || "
+	    "a == 'b' || a == 'b' || a == 'b' || a == 'b' || a == "
+	    "'b' || a == 'b' || a == 'b' || a == 'b' || a == 'b' || "
+	    "a == 'b' || a == 'b' || a == 'b' || a == 'b' || a == "
+	    "'b' || a == 'b' || a == 'b' || a == 'b' || a == 'b' || "
+	    "a == 'b' || a == 'b' || a == 'b' || a == 'b' || a == "
+	    "'b' || a == 'b' || a == 'b' || a == 'b' || a == 'b' || "
+	    "a == 'b' || a == 'b' || a == 'b' || a == 'b' || a == "
+	    "'b' || a == 'b' || a == 'b' || a == 'b' || a == 'b' || "
+	    "a == 'b' || a == 'b' || a == 'b' || a == 'b' || a == "
+	    "'b' || a == 'b' || a == 'b' || a == 'b' || a == 'b' || "
+	    "a == 'b' || a == 'b' || c == 'd'\"\n",
+	    "bad.yaml:6:17: BGPPeer rack1-tor: spec.peerSelector: "
+	    "selector longer than 1024 characters" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  filters:\n"
+	    "    - export\n"
+	    "    - Bad_Filter\n",
+	    "bad.yaml:8:7: BGPPeer rack1-tor: spec.filters[1]: "
+	    "'Bad_Filter' is not a valid name (lower-case letters, "
+	    "digits, '-' and '.', starting and ending with a letter "
+	    "or digit, at most 253 characters)" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  node: Node_1\n",
+	    "bad.yaml:6:9: BGPPeer rack1-tor: spec.node: 'Node_1' is "
+	    "not a valid name (lower-case letters, digits, '-' and "
+	    "'.', starting and ending with a letter or digit, at "
+	    "most 253 characters)" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  password:\n"
+	    "    secretKeyRef:\n"
+	    "      name: s\n"
+	    "      key: ../x\n",
+	    "bad.yaml:9:12: BGPPeer rack1-tor: "
+	    "spec.password.secretKeyRef.key: '../x' is not a valid "
+	    "Secret key (letters, digits, '-', '_' and '.', not '.' "
+	    "or '..')" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  password:\n"
+	    "    secretKeyRef:\n"
+	    "      name: s\n",
+	    "bad.yaml:8:7: BGPPeer rack1-tor: "
+	    "spec.password.secretKeyRef.key: required field is "
+	    "missing" },
+	{
+	    "apiVersion: projectcalico.org/v3\n"
+	    "kind: BGPPeer\n"
+	    "metadata:\n"
+	    "  labels: {}\n"
+	    "spec: {}\n",
+	    "bad.yaml:4:3: BGPPeer (no name): metadata.name: "
+	    "required field is missing" },
+	{
+	    HDR("BGPPeer", "Rack1"),
+	    "bad.yaml:4:9: BGPPeer Rack1: metadata.name: 'Rack1' is "
+	    "not a valid name (lower-case letters, digits, '-' and "
+	    "'.', starting and ending with a letter or digit, at "
+	    "most 253 characters)" },
+	{
+	    "apiVersion: projectcalico.org/v3\n"
+	    "kind: BGPPeer\n"
+	    "metadata:\n"
+	    "  name: a\n"
+	    "  namespace: default\n",
+	    "bad.yaml:5:3: BGPPeer a: metadata.namespace: unknown "
+	    "field" },
+	{
+	    "apiVersion: projectcalico.org/v3\n"
+	    "kind: Node\n"
+	    "metadata:\n"
+	    "  name: a\n"
+	    "  labels:\n"
+	    "    rack: 1\n",
+	    "bad.yaml:6:11: Node a: metadata.labels.rack: expected a "
+	    "string, got an integer '1' (quote it)" },
+	{
+	    "apiVersion: projectcalico.org/v3\n"
+	    "kind: Node\n"
+	    "metadata:\n"
+	    "  name: a\n"
+	    "  labels:\n"
+	    "    bad key: x\n",
+	    "bad.yaml:6:5: Node a: metadata.labels.bad key: key is "
+	    "not a valid label key (at most 63 letters, digits, '-', "
+	    "'_' and '.', starting and ending with a letter or "
+	    "digit, after an optional DNS-subdomain prefix and '/')" },
+	{
+	    "apiVersion: projectcalico.org/v1\n"
+	    "kind: Node\n"
+	    "metadata:\n"
+	    "  name: a\n",
+	    "bad.yaml:1:13: Node a: apiVersion: must be "
+	    "projectcalico.org/v3" },
+	{
+	    "kind: Node\n"
+	    "metadata:\n"
+	    "  name: a\n",
+	    "bad.yaml:1:1: Node a: apiVersion: required field is "
+	    "missing" },
+	{
+	    "apiVersion: projectcalico.org/v3\n"
+	    "kind: BGPPeers\n"
+	    "metadata:\n"
+	    "  name: a\n",
+	    "bad.yaml:2:7: kind: unknown resource kind 'BGPPeers'" },
+	{
+	    "apiVersion: projectcalico.org/v3\n"
+	    "metadata:\n"
+	    "  name: a\n",
+	    "bad.yaml:1:1: kind: required field is missing" },
+	{
+	    "- apiVersion: projectcalico.org/v3\n",
+	    "bad.yaml:1:1: expected a resource (a map with "
+	    "apiVersion, kind, metadata and spec), got a list" },
+	{
+	    HDR("BGPConfiguration", "node.node1")
+	    "  listenPort: 178\n"
+	    "  asNumber: 65001\n",
+	    "bad.yaml:7:3: BGPConfiguration node.node1: "
+	    "spec.asNumber: can only be set on the BGPConfiguration "
+	    "named default" },
+	{
+	    HDR("BGPConfiguration", "node.node1")
+	    "  nodeToNodeMeshEnabled: false\n",
+	    "bad.yaml:6:3: BGPConfiguration node.node1: "
+	    "spec.nodeToNodeMeshEnabled: can only be set on the "
+	    "BGPConfiguration named default" },
+	{
+	    HDR("BGPConfiguration", "default")
+	    "  nodeToNodeMeshEnabled: false\n"
+	    "  nodeMeshPassword:\n"
+	    "    secretKeyRef:\n"
+	    "      name: s\n"
+	    "      key: k\n",
+	    "bad.yaml:7:3: BGPConfiguration default: "
+	    "spec.nodeMeshPassword: cannot be set when "
+	    "spec.nodeToNodeMeshEnabled is false" },
+	{
+	    HDR("BGPConfiguration", "default")
+	    "  logSeverityScreen: Verbose\n",
+	    "bad.yaml:6:22: BGPConfiguration default: "
+	    "spec.logSeverityScreen: invalid value 'Verbose' "
+	    "(expected one of Trace, Debug, Info, Warning, Error, "
+	    "Fatal)" },
+	{
+	    HDR("BGPConfiguration", "default")
+	    "  listenPort: 70000\n",
+	    "bad.yaml:6:15: BGPConfiguration default: "
+	    "spec.listenPort: 70000 is out of range (0..65535)" },
+	{
+	    HDR("BGPConfiguration", "default")
+	    "  serviceClusterIPs:\n"
+	    "    - cidr: 10.96.0.1/12\n",
+	    "bad.yaml:7:13: BGPConfiguration default: "
+	    "spec.serviceClusterIPs[0].cidr: CIDR '10.96.0.1/12' is "
+	    "not strictly masked (expected 10.96.0.0/12)" },
+	{
+	    HDR("BGPConfiguration", "default")
+	    "  communities:\n"
+	    "    - name: c1\n"
+	    "      value: 65536:1\n",
+	    "bad.yaml:8:14: BGPConfiguration default: "
+	    "spec.communities[0].value: invalid community '65536:1' "
+	    "(expected aa:nn with 16-bit parts or aa:nn:mm with "
+	    "32-bit parts)" },
+	{
+	    HDR("BGPConfiguration", "default")
+	    "  communities:\n"
+	    "    - name: c1\n"
+	    "      value: 65000:1\n"
+	    "  prefixAdvertisements:\n"
+	    "    - cidr: 198.19.0.0/16\n"
+	    "      communities: [c1, c2]\n",
+	    "bad.yaml:11:25: BGPConfiguration default: "
+	    "spec.prefixAdvertisements[0].communities[1]: 'c2' is "
+	    "neither a community nor a name defined in "
+	    "spec.communities" },
+	{
+	    HDR("BGPConfiguration", "default")
+	    "  communities:\n"
+	    "    - name: c1\n"
+	    "      value: 65000:1\n",
+	    "bad.yaml:6:3: BGPConfiguration default: "
+	    "spec.communities: requires spec.prefixAdvertisements" },
+	{
+	    HDR("BGPConfiguration", "default")
+	    "  ignoredInterfaces: [\"*\"]\n",
+	    "bad.yaml:6:23: BGPConfiguration default: "
+	    "spec.ignoredInterfaces[0]: '*' is not allowed ('*' "
+	    "would ignore every interface)" },
+	{
+	    HDR("BGPConfiguration", "default")
+	    "  ignoredInterfaces: [eth0, eth0]\n",
+	    "bad.yaml:6:29: BGPConfiguration default: "
+	    "spec.ignoredInterfaces[1]: duplicate value 'eth0'" },
+	{
+	    HDR("Node", "node1")
+	    "  bgp: {}\n",
+	    "bad.yaml:6:8: Node node1: spec.bgp: must not be empty" },
+	{
+	    HDR("Node", "node1")
+	    "  bgp:\n"
+	    "    ipv4Address: fd5f::2/64\n",
+	    "bad.yaml:7:18: Node node1: spec.bgp.ipv4Address: "
+	    "'fd5f::2/64' is not a valid IPv4 CIDR" },
+	{
+	    HDR("Node", "node1")
+	    "  bgp:\n"
+	    "    routeReflectorClusterID: abcdef\n",
+	    "bad.yaml:7:30: Node node1: "
+	    "spec.bgp.routeReflectorClusterID: 'abcdef' is not an "
+	    "IPv4 address" },
+	{
+	    HDR("Node", "node1")
+	    "  vxlanTunnelMACAddr: 66:5e:cf:0a:1b\n",
+	    "bad.yaml:6:23: Node node1: spec.vxlanTunnelMACAddr: "
+	    "'66:5e:cf:0a:1b' is not a valid MAC address" },
+	{
+	    HDR("IPPool", "pool1")
+	    "  cidr: 198.19.0.1/16\n",
+	    "bad.yaml:6:9: IPPool pool1: spec.cidr: CIDR "
+	    "'198.19.0.1/16' is not strictly masked (expected "
+	    "198.19.0.0/16)" },
+	{
+	    HDR("IPPool", "pool1")
+	    "  ipipMode: Always\n",
+	    "bad.yaml:6:3: IPPool pool1: spec.cidr: required field "
+	    "is missing" },
+	{
+	    HDR("IPPool", "pool1")
+	    "  cidr: 2001:db8::/64\n"
+	    "  ipipMode: Always\n",
+	    "bad.yaml:7:3: IPPool pool1: spec.ipipMode: IPIP is not "
+	    "supported on IPv6 pools" },
+	{
+	    HDR("IPPool", "pool1")
+	    "  cidr: 198.19.0.0/16\n"
+	    "  ipipMode: Always\n"
+	    "  vxlanMode: CrossSubnet\n",
+	    "bad.yaml:8:3: IPPool pool1: spec.vxlanMode: cannot be "
+	    "enabled together with spec.ipipMode" },
+	{
+	    HDR("IPPool", "pool1")
+	    "  cidr: 198.19.0.0/16\n"
+	    "  blockSize: 19\n",
+	    "bad.yaml:7:3: IPPool pool1: spec.blockSize: must be "
+	    "20..32 for an IPv4 pool" },
+	{
+	    HDR("IPPool", "pool1")
+	    "  cidr: 198.19.0.0/28\n",
+	    "bad.yaml:6:3: IPPool pool1: spec.cidr: prefix length "
+	    "/28 is longer than the block size 26" },
+	{
+	    HDR("IPPool", "pool1")
+	    "  cidr: 169.254.1.0/24\n",
+	    "bad.yaml:6:3: IPPool pool1: spec.cidr: overlaps the "
+	    "link-local range 169.254.0.0/16" },
+	{
+	    HDR("IPPool", "pool1")
+	    "  cidr: 198.19.0.0/16\n"
+	    "  nodeSelector: global()\n",
+	    "bad.yaml:7:3: IPPool pool1: spec.nodeSelector: global() "
+	    "is not allowed in an IPPool selector" },
+	{
+	    HDR("IPPool", "pool1")
+	    "  cidr: 198.19.0.0/16\n"
+	    "  allowedUses: [LoadBalancer, Workload]\n",
+	    "bad.yaml:7:3: IPPool pool1: spec.allowedUses: "
+	    "LoadBalancer cannot be combined with Workload or Tunnel" },
+	{
+	    HDR("IPPool", "pool1")
+	    "  cidr: 198.19.0.0/16\n"
+	    "  allowedUses: [Workload, Workload]\n",
+	    "bad.yaml:7:27: IPPool pool1: spec.allowedUses[1]: "
+	    "duplicate value 'Workload'" },
+	{
+	    HDR("BGPFilter", "f1")
+	    "  exportV4:\n"
+	    "    - cidr: 10.0.0.0/8\n"
+	    "      action: Accept\n",
+	    "bad.yaml:7:7: BGPFilter f1: spec.exportV4[0].cidr: "
+	    "requires matchOperator" },
+	{
+	    HDR("BGPFilter", "f1")
+	    "  exportV4:\n"
+	    "    - matchOperator: In\n"
+	    "      action: Accept\n",
+	    "bad.yaml:7:7: BGPFilter f1: "
+	    "spec.exportV4[0].matchOperator: requires cidr" },
+	{
+	    HDR("BGPFilter", "f1")
+	    "  importV4:\n"
+	    "    - cidr: 10.0.0.0/8\n"
+	    "      matchOperator: In\n"
+	    "      prefixLength:\n"
+	    "        min: 33\n"
+	    "      action: Accept\n",
+	    "bad.yaml:10:14: BGPFilter f1: "
+	    "spec.importV4[0].prefixLength.min: 33 is out of range "
+	    "(0..32)" },
+	{
+	    HDR("BGPFilter", "f1")
+	    "  importV4:\n"
+	    "    - source: RemotePeers\n",
+	    "bad.yaml:7:7: BGPFilter f1: spec.importV4[0].action: "
+	    "required field is missing" },
+	{
+	    HDR("BGPFilter", "f1")
+	    "  exportV4:\n"
+	    "    - action: Reject\n"
+	    "      operations:\n"
+	    "        - setPriority:\n"
+	    "            value: 10\n",
+	    "bad.yaml:8:7: BGPFilter f1: "
+	    "spec.exportV4[0].operations: only allowed with action "
+	    "Accept" },
+	{
+	    HDR("BGPFilter", "f1")
+	    "  exportV4:\n"
+	    "    - action: Accept\n"
+	    "      operations:\n"
+	    "        - setPriority:\n"
+	    "            value: 10\n"
+	    "          addCommunity:\n"
+	    "            value: 1:2\n",
+	    "bad.yaml:9:11: BGPFilter f1: "
+	    "spec.exportV4[0].operations[0]: must set exactly one of "
+	    "addCommunity, prependASPath and setPriority" },
+	{
+	    HDR("BGPFilter", "f1")
+	    "  exportV4:\n"
+	    "    - action: Accept\n"
+	    "      communities:\n"
+	    "        values: [\"1:2\", \"3:4\"]\n",
+	    "bad.yaml:9:17: BGPFilter f1: "
+	    "spec.exportV4[0].communities.values: must hold exactly "
+	    "one community, not 2" },
+	{
+	    HDR("BGPFilter", "f1")
+	    "  exportV4:\n"
+	    "    - cidr: 2001:db8::/32\n"
+	    "      matchOperator: In\n"
+	    "      action: Accept\n",
+	    "bad.yaml:7:13: BGPFilter f1: spec.exportV4[0].cidr: "
+	    "'2001:db8::/32' is not a valid IPv4 CIDR" },
+	{
+	    HDR("BGPFilter", "f1")
+	    "  exportV6:\n"
+	    "    - interface: abcdefghijklmnop\n"
+	    "      action: Accept\n",
+	    "bad.yaml:7:18: BGPFilter f1: "
+	    "spec.exportV6[0].interface: 'abcdefghijklmnop' is not a "
+	    "valid interface name or pattern (1 to 15 of letters, "
+	    "digits, '_', '.', '*' and '-')" },
+	{
+	    HDR("BlockAffinity", "ba1")
+	    "  node: n1\n"
+	    "  cidr: 198.19.0.0/26\n"
+	    "  state: active\n",
+	    "bad.yaml:8:10: BlockAffinity ba1: spec.state: invalid "
+	    "value 'active' (expected one of confirmed, pending, "
+	    "pendingDeletion)" },
+	{
+	    HDR("CalicoNodeStatus", "s1")
+	    "  node: n1\n"
+	    "  classes: [BGP, BGP]\n"
+	    "  updatePeriodSeconds: 10\n",
+	    "bad.yaml:7:18: CalicoNodeStatus s1: spec.classes[1]: "
+	    "duplicate value 'BGP'" },
+	{
+	    HDR("CalicoNodeStatus", "s1")
+	    "  node: n1\n"
+	    "  classes: [BGP]\n"
+	    "  updatePeriodSeconds: 90000\n",
+	    "bad.yaml:8:24: CalicoNodeStatus s1: "
+	    "spec.updatePeriodSeconds: 90000 is out of range "
+	    "(0..86400)" },
+	{
+	    HDR("CalicoNodeStatus", "s1")
+	    "  node: n1\n"
+	    "  classes: [BGP]\n",
+	    "bad.yaml:6:3: CalicoNodeStatus s1: "
+	    "spec.updatePeriodSeconds: required field is missing" },
+	{
+	    "apiVersion: projectcalico.org/v3\n"
+	    "kind: BGPPeerList\n"
+	    "items:\n"
+	    "  - kind: Node\n"
+	    "    metadata:\n"
+	    "      name: a\n",
+	    "bad.yaml:4:11: BGPPeerList: items[0].kind: must be "
+	    "BGPPeer" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  peerIP: 198.18.0.1\n"
+	    "  asNumber: 65001\n"
+	    "  peerIP: 198.18.0.2\n",
+	    "bad.yaml:8:3: duplicate map key 'peerIP' (first at line "
+	    "6)" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  keepOriginalNextHop: \"yes\"\n",
+	    "bad.yaml:6:24: BGPPeer rack1-tor: "
+	    "spec.keepOriginalNextHop: expected a boolean, got a "
+	    "string" },
+	{
+	    "{\"apiVersion\": \"projectcalico.org/v3\", \"kind\": "
+	    "\"BGPPeer\",\n"
+	    " \"metadata\": {\"name\": \"j1\"},\n"
+	    " \"spec\": {\"asNumber\": true}}\n",
+	    "bad.yaml:3:23: BGPPeer j1: spec.asNumber: expected an "
+	    "AS number, got a boolean" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  sourceAddress: UseNodeIp\n",
+	    "bad.yaml:6:18: BGPPeer rack1-tor: spec.sourceAddress: "
+	    "invalid value 'UseNodeIp' (expected one of UseNodeIP, "
+	    "None)" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  numAllowedLocalASNumbers: -1\n",
+	    "bad.yaml:6:29: BGPPeer rack1-tor: "
+	    "spec.numAllowedLocalASNumbers: -1 is out of range "
+	    "(0..2147483647)" },
+	{
+	    HDR("BGPConfiguration", "default")
+	    "  prefixAdvertisements:\n"
+	    "    - communities: [\"1:2\"]\n",
+	    "bad.yaml:7:7: BGPConfiguration default: "
+	    "spec.prefixAdvertisements[0].cidr: required field is "
+	    "missing" },
+	{
+	    HDR("IPPool", "pool1")
+	    "  cidr: 198.19.0.0/16\n"
+	    "  allowedUses: [LoadBalancer]\n"
+	    "  nodeSelector: has(x)\n",
+	    "bad.yaml:8:3: IPPool pool1: spec.nodeSelector: must be "
+	    "all() for a LoadBalancer pool" },
+	{
+	    HDR("BGPFilter", "f1")
+	    "  exportV4:\n"
+	    "    - action: Accept\n"
+	    "      asPathPrefix: [65001, \"1.99999\"]\n",
+	    "bad.yaml:8:29: BGPFilter f1: "
+	    "spec.exportV4[0].asPathPrefix[1]: invalid AS number "
+	    "'1.99999' (expected asplain \"64512\" or asdot \"1.10\")" },
+	{
+	    "apiVersion: projectcalico.org/v3\n"
+	    "kind: Node\n"
+	    "metadata:\n"
+	    "  name: a\n"
+	    "  labels:\n"
+	    "    rack: \"-bad\"\n",
+	    "bad.yaml:6:11: Node a: metadata.labels.rack: '-bad' is "
+	    "not a valid label value (at most 63 letters, digits, "
+	    "'-', '_' and '.', starting and ending with a letter or "
+	    "digit)" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  peerIP: \"11111111111111111111111111111111111111111111"
+	    "11111111111111111111111111\"\n",
+	    "bad.yaml:6:11: BGPPeer rack1-tor: spec.peerIP: longer "
+	    "than 64 characters" },
+	{
+	    HDR("BGPPeer", "rack1-tor")
+	    "  keepaliveTime: 3x\n",
+	    "bad.yaml:6:18: BGPPeer rack1-tor: spec.keepaliveTime: "
+	    "invalid duration '3x' (expected e.g. \"90s\" or "
+	    "\"1m30s\")" },
+};
+
+static void
+test_bad_inputs(void **state)
+{
+	struct res_list		 l;
+	struct res_errors	 e;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		memset(&l, 0, sizeof(l));
+		memset(&e, 0, sizeof(e));
+		if (res_parse(bad_cases[i].input, strlen(bad_cases[i].input),
+		    "bad.yaml", &l, &e) != -1)
+			fail_msg("case %zu: accepted", i);
+		assert_int_equal(l.n, 0);
+		if (e.n != 1 || strcmp(e.msgs[0], bad_cases[i].error) != 0) {
+			print_errors(&e);
+			fail_msg("case %zu: want %s", i, bad_cases[i].error);
+		}
+		res_errors_free(&e);
+		res_list_free(&l);
+	}
+	/* The brief asks for at least 40. */
+	assert_true(sizeof(bad_cases) / sizeof(bad_cases[0]) >= 40);
+}
+
 int
 main(void)
 {
@@ -588,6 +1240,7 @@ main(void)
 		cmocka_unit_test(test_example_ippool),
 		cmocka_unit_test(test_example_blockaffinity),
 		cmocka_unit_test(test_example_nodestatus),
+		cmocka_unit_test(test_bad_inputs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
