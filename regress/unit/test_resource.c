@@ -1229,6 +1229,433 @@ test_bad_inputs(void **state)
 	assert_true(sizeof(bad_cases) / sizeof(bad_cases[0]) >= 40);
 }
 
+static void
+test_kinds(void **state)
+{
+	static const struct {
+		const char	*name;
+		enum res_kind	 kind;
+	} names[] = {
+		{ "node", RES_NODE }, { "Nodes", RES_NODE },
+		{ "no", RES_NODE }, { "BGPConfiguration", RES_BGPCONFIG },
+		{ "bgpconfigurations", RES_BGPCONFIG },
+		{ "bgpconfig", RES_BGPCONFIG }, { "BGPCONFIGS", RES_BGPCONFIG },
+		{ "bgppeer", RES_BGPPEER }, { "bgppeers", RES_BGPPEER },
+		{ "bgpp", RES_BGPPEER }, { "bgpps", RES_BGPPEER },
+		{ "bp", RES_BGPPEER }, { "bps", RES_BGPPEER },
+		{ "bgpfilter", RES_BGPFILTER }, { "bgpfilters", RES_BGPFILTER },
+		{ "ippool", RES_IPPOOL }, { "ippools", RES_IPPOOL },
+		{ "ipp", RES_IPPOOL }, { "ipps", RES_IPPOOL },
+		{ "pool", RES_IPPOOL }, { "Pools", RES_IPPOOL },
+		{ "blockaffinity", RES_BLOCKAFFINITY },
+		{ "blockaffinities", RES_BLOCKAFFINITY },
+		{ "caliconodestatus", RES_NODESTATUS },
+		{ "CalicoNodeStatuses", RES_NODESTATUS },
+	};
+	enum res_kind	 k;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (res_kind_lookup(names[i].name, &k) != 0 ||
+		    k != names[i].kind)
+			fail_msg("%s", names[i].name);
+	}
+	assert_int_equal(res_kind_lookup("bgppeerz", &k), -1);
+	assert_int_equal(res_kind_lookup("", &k), -1);
+	assert_string_equal(res_kind_name(RES_BGPCONFIG), "BGPConfiguration");
+	assert_string_equal(res_kind_plural(RES_NODE), "nodes");
+	assert_string_equal(res_kind_plural(RES_BGPCONFIG),
+	    "bgpconfigurations");
+	assert_string_equal(res_kind_plural(RES_BLOCKAFFINITY),
+	    "blockaffinities");
+	assert_string_equal(res_kind_plural(RES_NODESTATUS),
+	    "caliconodestatuses");
+	assert_string_equal(res_kind_list_name(RES_IPPOOL), "IPPoolList");
+}
+
+static void
+test_values(void **state)
+{
+	static const struct {
+		const char	*in;
+		int64_t		 ns;
+		const char	*out;
+		int64_t		 secs;
+	} durs[] = {
+		{ "1m30s", 90000000000LL, "1m30s", 90 },
+		{ "240s", 240000000000LL, "4m0s", 240 },
+		{ "1h", 3600000000000LL, "1h0m0s", 3600 },
+		{ "1.5s", 1500000000LL, "1.5s", 2 },
+		{ "2.5s", 2500000000LL, "2.5s", 3 },
+		{ "1.4s", 1400000000LL, "1.4s", 1 },
+		{ "500ms", 500000000LL, "500ms", 1 },
+		{ "499ms", 499000000LL, "499ms", 0 },
+		{ "0", 0, "0s", 0 },
+		{ "10us", 10000LL, "10\xc2\xb5s", 0 },
+		{ "10\xce\xbcs", 10000LL, "10\xc2\xb5s", 0 },
+		{ "3ns", 3, "3ns", 0 },
+		{ "1h2m3.25s", 3723250000000LL, "1h2m3.25s", 3723 },
+		{ ".5m", 30000000000LL, "30s", 30 },
+		{ "2562047h47m16.854775807s", INT64_MAX,
+		    "2562047h47m16.854775807s", 9223372037LL },
+	};
+	static const char *const baddur[] = { "", "s", "10", "1x", "1.s.",
+	    "--1s", "2562047h47m16.854775808s", "9999999999h", ".s",
+	    "1 s" };
+	static const struct {
+		const char	*in;
+		uint32_t	 asn;
+	} asns[] = {
+		{ "64512", 64512 }, { "1.10", 65546 }, { "0.0", 0 },
+		{ "65535.65535", UINT32_MAX }, { "4294967295", UINT32_MAX },
+	};
+	static const char *const badasn[] = { "", "-1", "+1", "4294967296",
+	    "65536.0", "1.65536", "1.2.3", "1.", ".1", "0x10", " 1" };
+	struct res_comm	 c;
+	char		 buf[64];
+	int64_t		 ns;
+	uint32_t	 asn;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(durs) / sizeof(durs[0]); i++) {
+		if (res_duration_parse(durs[i].in, &ns) != 0 ||
+		    ns != durs[i].ns)
+			fail_msg("duration %s", durs[i].in);
+		res_duration_fmt(ns, buf, sizeof(buf));
+		assert_string_equal(buf, durs[i].out);
+		assert_int_equal(res_duration_secs(ns), durs[i].secs);
+	}
+	for (i = 0; i < sizeof(baddur) / sizeof(baddur[0]); i++)
+		if (res_duration_parse(baddur[i], &ns) != -1)
+			fail_msg("duration %s accepted", baddur[i]);
+	assert_int_equal(res_duration_parse("-1.5s", &ns), 0);
+	assert_int_equal(ns, -1500000000LL);
+	assert_int_equal(res_duration_secs(ns), -2);
+	res_duration_fmt(ns, buf, sizeof(buf));
+	assert_string_equal(buf, "-1.5s");
+	for (i = 0; i < sizeof(asns) / sizeof(asns[0]); i++) {
+		if (res_asn_parse(asns[i].in, &asn) != 0 || asn != asns[i].asn)
+			fail_msg("asn %s", asns[i].in);
+	}
+	for (i = 0; i < sizeof(badasn) / sizeof(badasn[0]); i++)
+		if (res_asn_parse(badasn[i], &asn) != -1)
+			fail_msg("asn %s accepted", badasn[i]);
+	assert_int_equal(res_comm_parse("65535:65535", &c), 0);
+	assert_false(c.large);
+	res_comm_fmt(&c, buf, sizeof(buf));
+	assert_string_equal(buf, "65535:65535");
+	assert_int_equal(res_comm_parse("4294967295:0:7", &c), 0);
+	assert_true(c.large);
+	res_comm_fmt(&c, buf, sizeof(buf));
+	assert_string_equal(buf, "4294967295:0:7");
+	assert_int_equal(res_comm_parse("65536:1", &c), -1);
+	assert_int_equal(res_comm_parse("1:2:3:4", &c), -1);
+	assert_int_equal(res_comm_parse("1:", &c), -1);
+	assert_int_equal(res_comm_parse("a:b", &c), -1);
+}
+
+/* AS numbers as int or string, in every spelling, and peerIP forms. */
+static void
+test_asn_and_peerip_forms(void **state)
+{
+	static const char text[] =
+	    HDR("BGPPeer", "a")
+	    "  peerIP: 198.18.0.1\n"
+	    "  asNumber: \"64512\"\n"
+	    "  localASNumber: \"1.10\"\n"
+	    "---\n"
+	    "{\"apiVersion\": \"projectcalico.org/v3\", \"kind\": \"BGPPeer\","
+	    " \"metadata\": {\"name\": \"b\"}, \"spec\": {\"peerIP\": "
+	    "\"2001:db8::1\", \"asNumber\": 4200000000}}\n";
+	struct res_list	 l;
+	char		*y;
+
+	(void)state;
+	parse_ok(text, "forms.yaml", &l);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.items[0].u.bgppeer.spec.as_number, 64512);
+	assert_int_equal(l.items[0].u.bgppeer.spec.local_as_number, 65546);
+	assert_int_equal(l.items[0].u.bgppeer.spec.peer_ip.port, 0);
+	assert_int_equal(l.items[1].u.bgppeer.spec.as_number, 4200000000U);
+	assert_int_equal(l.items[1].u.bgppeer.spec.peer_ip.addr.af, AF_INET6);
+	assert_int_equal(l.items[1].line, 10);
+	/* AS numbers are always written as plain integers. */
+	y = res_to_yaml(&l.items[0]);
+	assert_non_null(strstr(y, "  asNumber: 64512\n"));
+	assert_non_null(strstr(y, "  localASNumber: 65546\n"));
+	free(y);
+	res_list_free(&l);
+}
+
+static void
+test_list_documents(void **state)
+{
+	static const char text[] =
+	    "apiVersion: projectcalico.org/v3\n"
+	    "kind: BGPPeerList\n"
+	    "metadata:\n"
+	    "  resourceVersion: \"42\"\n"
+	    "items:\n"
+	    "  - apiVersion: projectcalico.org/v3\n"
+	    "    kind: BGPPeer\n"
+	    "    metadata:\n"
+	    "      name: p1\n"
+	    "    spec:\n"
+	    "      peerIP: 198.18.0.1\n"
+	    "      asNumber: 65001\n"
+	    "  - metadata:\n"
+	    "      name: p2\n"
+	    "    spec:\n"
+	    "      peerSelector: has(rr)\n"
+	    "---\n"
+	    "---\n"
+	    "apiVersion: projectcalico.org/v3\n"
+	    "kind: IPPoolList\n"
+	    "items: []\n"
+	    "---\n"
+	    "apiVersion: projectcalico.org/v3\n"
+	    "kind: Node\n"
+	    "metadata:\n"
+	    "  name: n1\n";
+	struct res_list	 l;
+	struct doc_node	*d;
+	char		*j;
+
+	(void)state;
+	parse_ok(text, "list.yaml", &l);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(res_name(&l.items[0]), "p1");
+	assert_string_equal(res_name(&l.items[1]), "p2");
+	assert_int_equal(l.items[1].line, 13);
+	assert_int_equal(l.items[1].col, 5);
+	assert_int_equal(l.items[2].kind, RES_NODE);
+	d = res_encode_list(RES_BGPPEER, l.items, 2, "42");
+	j = doc_to_json(d, 0);
+	assert_string_equal(j, "{\"apiVersion\":\"projectcalico.org/v3\","
+	    "\"kind\":\"BGPPeerList\",\"metadata\":{\"resourceVersion\":"
+	    "\"42\"},\"items\":[{\"apiVersion\":\"projectcalico.org/v3\","
+	    "\"kind\":\"BGPPeer\",\"metadata\":{\"name\":\"p1\"},\"spec\":"
+	    "{\"peerIP\":\"198.18.0.1\",\"asNumber\":65001}},"
+	    "{\"apiVersion\":\"projectcalico.org/v3\",\"kind\":\"BGPPeer\","
+	    "\"metadata\":{\"name\":\"p2\"},\"spec\":{\"peerSelector\":"
+	    "\"has(rr)\"}}]}");
+	free(j);
+	/* The list form parses back to the same resources. */
+	j = doc_to_yaml(d);
+	{
+		struct res_list	 two = { l.items, 2 };
+
+		reparse_equal(&two, j);
+	}
+	free(j);
+	doc_free(d);
+	res_list_free(&l);
+}
+
+/* Errors are collected per resource; the valid ones are kept. */
+static void
+test_error_collection(void **state)
+{
+	static const char text[] =
+	    HDR("BGPPeer", "good1")
+	    "  peerIP: 198.18.0.1\n"
+	    "---\n"
+	    HDR("BGPPeer", "bad1")
+	    "  peerIP: nope\n"
+	    "---\n"
+	    HDR("IPPool", "bad2")
+	    "  cidr: 10.0.0.1/8\n"
+	    "---\n"
+	    HDR("Node", "good2");
+	struct res_list		 l;
+	struct res_errors	 e;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(res_parse(text, strlen(text), "m.yaml", &l, &e), -1);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(res_name(&l.items[0]), "good1");
+	assert_string_equal(res_name(&l.items[1]), "good2");
+	assert_int_equal(l.items[1].line, 22);
+	assert_int_equal(e.n, 2);
+	assert_string_equal(e.msgs[0], "m.yaml:13:11: BGPPeer bad1: "
+	    "spec.peerIP: 'nope' is not an IP address, IPv4:port or "
+	    "[IPv6]:port");
+	assert_string_equal(e.msgs[1], "m.yaml:20:9: IPPool bad2: spec.cidr: "
+	    "CIDR '10.0.0.1/8' is not strictly masked (expected 10.0.0.0/8)");
+	res_errors_free(&e);
+	res_list_free(&l);
+
+	/* A YAML error stops everything. */
+	assert_int_equal(res_parse("a: [", 4, "y.yaml", &l, &e), -1);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.msgs[0], "y.yaml:2:1: did not find expected "
+	    "node content while parsing a flow node");
+	res_errors_free(&e);
+
+	/* Only empty documents: nothing, and no error. */
+	assert_int_equal(res_parse("---\n---\n", 8, "e.yaml", &l, &e), 0);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(e.n, 0);
+}
+
+/* The trap of CALICO.md section 7: never a silent global peer. */
+static void
+test_unquoted_selector_trap(void **state)
+{
+	static const char text[] =
+	    HDR("BGPPeer", "rr")
+	    "  nodeSelector: !has(routeReflector)\n"
+	    "  peerIP: 198.18.0.1\n";
+	static const char quoted[] =
+	    HDR("BGPPeer", "rr")
+	    "  nodeSelector: \"!has(routeReflector)\"\n"
+	    "  peerIP: 198.18.0.1\n";
+	struct res_list		 l;
+	struct res_errors	 e;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(res_parse(text, strlen(text), "t.yaml", &l, &e), -1);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.msgs[0], "t.yaml:6:17: YAML tag "
+	    "'!has(routeReflector)' is not supported (quote the value if it "
+	    "is a selector such as \"!has(label)\")");
+	res_errors_free(&e);
+	parse_ok(quoted, "q.yaml", &l);
+	assert_false(res_bgppeer_is_global(&l.items[0].u.bgppeer));
+	assert_string_equal(l.items[0].u.bgppeer.spec.node_selector.text,
+	    "!has(routeReflector)");
+	res_list_free(&l);
+}
+
+/* Built trees (line 0) give messages without a position. */
+static void
+test_built_tree(void **state)
+{
+	struct doc_node		*d, *meta, *spec;
+	struct res_list		 l;
+	struct res_errors	 e;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	memset(&e, 0, sizeof(e));
+	d = doc_new_map();
+	doc_map_set(d, "apiVersion", doc_new_string("projectcalico.org/v3"));
+	doc_map_set(d, "kind", doc_new_string("BGPPeer"));
+	meta = doc_new_map();
+	doc_map_set(meta, "name", doc_new_string("p"));
+	doc_map_set(d, "metadata", meta);
+	spec = doc_new_map();
+	doc_map_set(spec, "ttlSecurity", doc_new_int(300));
+	doc_map_set(d, "spec", spec);
+	assert_int_equal(res_decode(d, "etcd", &l, &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.msgs[0], "etcd: BGPPeer p: spec.ttlSecurity: "
+	    "300 is out of range (0..255)");
+	res_errors_free(&e);
+	doc_free(d);
+}
+
+/* tortiectl patch: encode, RFC 7386 merge patch, decode again. */
+static void
+test_patch_roundtrip(void **state)
+{
+	struct res_list		 l, out;
+	struct res_errors	 e;
+	struct doc_node		*d, *p;
+	const char		*patch = "{\"metadata\": {\"labels\": {\"a\": "
+	    "\"b\"}}, \"spec\": {\"asNumber\": 65002, \"reachableBy\": null,"
+	    " \"filters\": [\"f2\"]}}";
+	char			 err[256];
+
+	(void)state;
+	parse_ok(ex_bgppeer, "p.yaml", &l);
+	d = res_encode(&l.items[0]);
+	p = doc_parse_one(patch, strlen(patch), "patch", err, sizeof(err));
+	assert_non_null(p);
+	d = doc_merge_patch(d, p);
+	memset(&out, 0, sizeof(out));
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(res_decode(d, "patched", &out, &e), 0);
+	assert_int_equal(out.n, 1);
+	assert_int_equal(out.items[0].u.bgppeer.spec.as_number, 65002);
+	assert_int_equal(out.items[0].u.bgppeer.spec.reachable_by.af, 0);
+	assert_string_equal(out.items[0].u.bgppeer.spec.filters[0], "f2");
+	assert_string_equal(out.items[0].u.bgppeer.meta.labels[0].value, "b");
+	assert_int_equal(out.items[0].u.bgppeer.spec.peer_ip.port, 1179);
+	assert_false(res_equal(&l.items[0], &out.items[0]));
+	doc_free(p);
+	doc_free(d);
+	res_list_free(&out);
+	res_list_free(&l);
+}
+
+static void
+test_set(void **state)
+{
+	static const char text[] =
+	    HDR("BGPPeer", "p1")
+	    "  peerIP: 198.18.0.1\n"
+	    "---\n"
+	    HDR("BGPPeer", "p2")
+	    "  peerIP: 198.18.0.2\n"
+	    "---\n"
+	    HDR("Node", "n1")
+	    "  bgp:\n"
+	    "    ipv4Address: 198.18.0.10/24\n"
+	    "---\n"
+	    HDR("BGPPeer", "p1")
+	    "  peerIP: 198.18.0.3\n";
+	struct res_set		 s;
+	struct res_list		 l;
+	struct res_errors	 e;
+	struct res_bgppeer	*p;
+	char			 a[ADDRSTRLEN];
+
+	(void)state;
+	res_set_init(&s);
+	memset(&e, 0, sizeof(e));
+	parse_ok(text, "set.yaml", &l);
+	assert_int_equal(l.n, 4);
+	assert_int_equal(res_set_add_list(&s, &l, 0, &e), -1);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(e.n, 1);
+	assert_string_equal(e.msgs[0], "set.yaml:23:1: BGPPeer p1: duplicate "
+	    "resource name");
+	res_errors_free(&e);
+	assert_int_equal(s.nbgppeers, 2);
+	assert_int_equal(s.nnodes, 1);
+	p = res_set_bgppeer(&s, "p1");
+	assert_non_null(p);
+	addr_ntop(&p->spec.peer_ip.addr, a, sizeof(a));
+	assert_string_equal(a, "198.18.0.1");
+	assert_non_null(res_set_node(&s, "n1"));
+	assert_null(res_set_node(&s, "p1"));
+	assert_null(res_set_bgpfilter(&s, "p1"));
+
+	/* With replace, the later definition wins. */
+	parse_ok(text, "set.yaml", &l);
+	assert_int_equal(res_set_add_list(&s, &l, 1, &e), 0);
+	assert_int_equal(s.nbgppeers, 2);
+	p = res_set_bgppeer(&s, "p1");
+	addr_ntop(&p->spec.peer_ip.addr, a, sizeof(a));
+	assert_string_equal(a, "198.18.0.3");
+
+	assert_int_equal(res_set_remove(&s, RES_BGPPEER, "p1"), 0);
+	assert_int_equal(res_set_remove(&s, RES_BGPPEER, "p1"), -1);
+	assert_int_equal(s.nbgppeers, 1);
+	assert_non_null(res_set_bgppeer(&s, "p2"));
+	res_set_free(&s);
+	assert_int_equal(s.nbgppeers, 0);
+}
+
 int
 main(void)
 {
@@ -1241,6 +1668,15 @@ main(void)
 		cmocka_unit_test(test_example_blockaffinity),
 		cmocka_unit_test(test_example_nodestatus),
 		cmocka_unit_test(test_bad_inputs),
+		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_asn_and_peerip_forms),
+		cmocka_unit_test(test_list_documents),
+		cmocka_unit_test(test_error_collection),
+		cmocka_unit_test(test_unquoted_selector_trap),
+		cmocka_unit_test(test_built_tree),
+		cmocka_unit_test(test_patch_roundtrip),
+		cmocka_unit_test(test_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
