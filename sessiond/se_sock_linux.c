@@ -1,0 +1,77 @@
+/*
+ * Socket options of BGP connections on Linux: TCP-MD5 signatures
+ * (RFC 2385), the generalized TTL security mechanism (RFC 5082) and the
+ * traffic class of routing protocol traffic.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+
+#include <string.h>
+
+#include "se.h"
+
+/*
+ * Sign the segments to and from remote with key (len octets; len 0
+ * removes a key).  A dialled socket needs it before connect().
+ */
+int
+se_sock_md5(int fd, const struct bgpd_addr *remote, const char *key,
+    size_t len)
+{
+	struct tcp_md5sig	 md5;
+	socklen_t		 slen;
+
+	if (len > TCP_MD5SIG_MAXKEYLEN)
+		return -1;
+	memset(&md5, 0, sizeof(md5));
+	addr_to_sockaddr(remote, 0, &md5.tcpm_addr, &slen);
+	md5.tcpm_keylen = (uint16_t)len;
+	memcpy(md5.tcpm_key, key, len);
+	return setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5));
+}
+
+/*
+ * Without GTSM every session sends with SE_TTL_DEFAULT hops: sessions
+ * between nodes need not be on one link (Calico renders "multihop" for
+ * its peers).  With GTSM (hops > 0) we send with 255 and accept only
+ * segments that arrive with at least 255 - (hops - 1) left.
+ */
+int
+se_sock_ttl(int fd, int af, uint8_t hops)
+{
+	int	 ttl = hops > 0 ? SE_TTL_GTSM : SE_TTL_DEFAULT;
+	int	 min = SE_TTL_GTSM - (hops - 1);
+
+	if (af == AF_INET6) {
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
+		    sizeof(ttl)) == -1)
+			return -1;
+		if (hops > 0 && setsockopt(fd, IPPROTO_IPV6,
+		    IPV6_MINHOPCOUNT, &min, sizeof(min)) == -1)
+			return -1;
+		return 0;
+	}
+	if (setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) == -1)
+		return -1;
+	if (hops > 0 && setsockopt(fd, IPPROTO_IP, IP_MINTTL, &min,
+	    sizeof(min)) == -1)
+		return -1;
+	return 0;
+}
+
+/* Mark the traffic as network control (CS6), as routers do; best effort. */
+void
+se_sock_tos(int fd, int af)
+{
+	int	 tos = IPTOS_PREC_INTERNETCONTROL;
+
+	if (af == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos,
+		    sizeof(tos));
+	else
+		(void)setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+}
