@@ -52,6 +52,8 @@ static const char *const imsg_names[IMSG_TYPE_MAX] = {
 	[IMSG_CTL_DATA] = "ctl-data",
 	[IMSG_CTL_END] = "ctl-end",
 	[IMSG_CTL_ERROR] = "ctl-error",
+	[IMSG_RECONF_COMMUNITY] = "reconf-community",
+	[IMSG_PEER_COUNTS] = "peer-counts",
 };
 
 const char *

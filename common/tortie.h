@@ -55,11 +55,11 @@ enum imsg_type {
 
 	/* Configuration, streamed and swapped atomically at DONE. */
 	IMSG_RECONF_START,
-	IMSG_RECONF_GLOBAL,	/* struct imsg_global */
+	IMSG_RECONF_GLOBAL,	/* struct imsg_global (ribconf.h) */
 	IMSG_RECONF_PEER,	/* struct imsg_peer */
-	IMSG_RECONF_ORIGINATE,	/* struct imsg_prefix */
-	IMSG_RECONF_FILTER,	/* struct imsg_filter_rule */
-	IMSG_RECONF_POOL,	/* struct imsg_pool */
+	IMSG_RECONF_ORIGINATE,	/* struct imsg_originate (ribconf.h) */
+	IMSG_RECONF_FILTER,	/* struct imsg_filter_rule (ribconf.h) */
+	IMSG_RECONF_POOL,	/* struct imsg_pool (ribconf.h) */
 	IMSG_RECONF_DONE,
 
 	/* Peers: parent -> sessiond and ribd (struct imsg_peer). */
@@ -95,6 +95,10 @@ enum imsg_type {
 	IMSG_CTL_DATA,		/* a chunk of the JSON answer */
 	IMSG_CTL_END,		/* answer complete */
 	IMSG_CTL_ERROR,		/* payload: message text */
+
+	/* Added after the first contract; values follow on. */
+	IMSG_RECONF_COMMUNITY,	/* struct imsg_community (ribconf.h) */
+	IMSG_PEER_COUNTS,	/* ribd -> parent: struct imsg_peer_counts */
 
 	IMSG_TYPE_MAX
 };
@@ -215,6 +219,26 @@ _Static_assert(sizeof(struct imsg_notify) == 4, "notify size");
 
 #define SE_XOFF_BYTES		(4 * 1024 * 1024)
 #define SE_XON_BYTES		(1024 * 1024)
+
+/*
+ * IMSG_PEER_COUNTS (ribd -> parent, hdr.peerid = peerid): one peer's
+ * route counts for status, sent when they change (at most about once a
+ * second per peer) and with zeros when the session goes down.
+ */
+#define PEER_COUNTS_EOR_V4	0x01	/* End-of-RIB seen, per family */
+#define PEER_COUNTS_EOR_V6	0x02
+
+struct imsg_peer_counts {
+	uint32_t	 peerid;
+	uint32_t	 prefixes_in;	/* accepted: in the Adj-RIB-In */
+	uint32_t	 prefixes_best;	/* of those, best in the Loc-RIB */
+	uint32_t	 prefixes_out;	/* advertised to the peer */
+	uint32_t	 filtered;	/* rejected on import since up */
+	uint32_t	 stale;		/* kept for graceful restart */
+	uint32_t	 withdrawn_7606; /* UPDATEs treated as withdraw */
+	uint32_t	 eor;		/* PEER_COUNTS_EOR_* */
+};
+_Static_assert(sizeof(struct imsg_peer_counts) == 32, "peer counts size");
 
 
 struct imsg_ctl_hello {
