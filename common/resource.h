@@ -722,6 +722,9 @@ struct res_blockaffinity *res_set_blockaffinity(const struct res_set *,
 struct res_nodestatus *res_set_nodestatus(const struct res_set *,
 		    const char *);
 
+/* resource_validate.c: rules between resources of a set */
+int		 res_set_check(const struct res_set *, struct res_errors *);
+
 /* resource_util.c: values and Calico defaults */
 int		 res_asn_parse(const char *, uint32_t *);
 int		 res_duration_parse(const char *, int64_t *);

@@ -79,23 +79,24 @@ rf_errors_add(struct res_errors *e, const char *msg)
 
 /*
  * "FILE:LINE:COL: KIND NAME: PATH: reason"; built trees (line 0) have no
- * position, and an empty path is left out.
+ * position, checks of sets no file, and an empty path is left out.
  */
 int
 rf_error(struct rf_ctx *c, int line, int col, const char *path,
     const char *fmt, ...)
 {
-	char	 reason[512], pos[64], msg[1024];
+	char	 reason[512], pos[512], msg[1536];
 	va_list	 ap;
 
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	pos[0] = '\0';
-	if (line > 0)
-		snprintf(pos, sizeof(pos), ":%d:%d", line, col);
-	snprintf(msg, sizeof(msg), "%s%s: %s%s%s: %s%s%s",
-	    c->file != NULL ? c->file : "-", pos, c->kind,
+	if (c->file != NULL && line > 0)
+		snprintf(pos, sizeof(pos), "%s:%d:%d: ", c->file, line, col);
+	else if (c->file != NULL)
+		snprintf(pos, sizeof(pos), "%s: ", c->file);
+	snprintf(msg, sizeof(msg), "%s%s%s%s: %s%s%s", pos, c->kind,
 	    c->name[0] != '\0' ? " " : "", c->name,
 	    path != NULL ? path : "", path != NULL && path[0] != '\0' ?
 	    ": " : "", reason);

@@ -490,3 +490,51 @@ rf_check_ippool(struct rf_ctx *c, const char *path,
 		    "allowed in an IPPool selector");
 	return chk_pool_lb(c, path, map, s);
 }
+
+/*
+ * Rules between resources, which Calico checks when a resource is created
+ * or updated: every filter a BGPPeer names exists, and IPPools do not
+ * overlap.  Messages have no position: "KIND NAME: FIELD: reason".
+ */
+int
+res_set_check(const struct res_set *s, struct res_errors *errs)
+{
+	struct rf_ctx			 c;
+	const struct res_bgppeer	*p;
+	const struct res_ippool		*a, *b;
+	char				 path[64], cidr[64];
+	size_t				 i, j;
+	int				 rc = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.errs = errs;
+	c.kind = res_kind_name(RES_BGPPEER);
+	for (i = 0; i < s->nbgppeers; i++) {
+		p = &s->bgppeers[i];
+		c.name = p->meta.name;
+		for (j = 0; j < p->spec.nfilters; j++) {
+			if (res_set_bgpfilter(s, p->spec.filters[j]) != NULL)
+				continue;
+			snprintf(path, sizeof(path), "spec.filters[%zu]", j);
+			rc = rf_error(&c, 0, 0, path, "BGPFilter '%s' not found",
+			    p->spec.filters[j]);
+		}
+	}
+	c.kind = res_kind_name(RES_IPPOOL);
+	for (i = 0; i < s->nippools; i++) {
+		a = &s->ippools[i];
+		for (j = 0; j < i; j++) {
+			b = &s->ippools[j];
+			if (!addr_in_prefix(&a->spec.cidr.addr,
+			    &b->spec.cidr.addr, b->spec.cidr.plen) &&
+			    !addr_in_prefix(&b->spec.cidr.addr,
+			    &a->spec.cidr.addr, a->spec.cidr.plen))
+				continue;
+			c.name = a->meta.name;
+			res_cidr_fmt(&b->spec.cidr, cidr, sizeof(cidr));
+			rc = rf_error(&c, 0, 0, "spec.cidr", "overlaps IPPool %s "
+			    "(%s)", b->meta.name, cidr);
+		}
+	}
+	return rc;
+}

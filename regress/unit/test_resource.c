@@ -1656,6 +1656,48 @@ test_set(void **state)
 	assert_int_equal(s.nbgppeers, 0);
 }
 
+static void
+test_set_check(void **state)
+{
+	static const char text[] =
+	    HDR("BGPPeer", "p1")
+	    "  peerIP: 198.18.0.1\n"
+	    "  filters: [f1, f2]\n"
+	    "---\n"
+	    HDR("BGPFilter", "f1")
+	    "  importV4: [{action: Accept}]\n"
+	    "---\n"
+	    HDR("IPPool", "a")
+	    "  cidr: 198.19.0.0/16\n"
+	    "---\n"
+	    HDR("IPPool", "b")
+	    "  cidr: 198.19.64.0/18\n"
+	    "---\n"
+	    HDR("IPPool", "c")
+	    "  cidr: 2001:db8::/64\n";
+	struct res_set		 s;
+	struct res_list		 l;
+	struct res_errors	 e;
+
+	(void)state;
+	res_set_init(&s);
+	memset(&e, 0, sizeof(e));
+	parse_ok(text, "chk.yaml", &l);
+	assert_int_equal(res_set_add_list(&s, &l, 0, &e), 0);
+	assert_int_equal(res_set_check(&s, &e), -1);
+	assert_int_equal(e.n, 2);
+	assert_string_equal(e.msgs[0], "BGPPeer p1: spec.filters[1]: "
+	    "BGPFilter 'f2' not found");
+	assert_string_equal(e.msgs[1], "IPPool b: spec.cidr: overlaps IPPool "
+	    "a (198.19.0.0/16)");
+	res_errors_free(&e);
+	assert_int_equal(res_set_remove(&s, RES_IPPOOL, "a"), 0);
+	assert_int_equal(res_set_remove(&s, RES_BGPPEER, "p1"), 0);
+	assert_int_equal(res_set_check(&s, &e), 0);
+	assert_int_equal(e.n, 0);
+	res_set_free(&s);
+}
+
 int
 main(void)
 {
@@ -1677,6 +1719,7 @@ main(void)
 		cmocka_unit_test(test_built_tree),
 		cmocka_unit_test(test_patch_roundtrip),
 		cmocka_unit_test(test_set),
+		cmocka_unit_test(test_set_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
