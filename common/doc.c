@@ -45,7 +45,8 @@ struct doc_buf {
 	size_t	 cap;
 };
 
-static void	 doc_init_limits(struct doc_limits *, const struct doc_limits *);
+static void	 doc_init_limits(struct doc_limits *,
+		    const struct doc_limits *);
 static int	 parse_error(struct doc_parser *, int, int, const char *, ...)
 		    __attribute__((__format__(printf, 4, 5)));
 static int	 parse_event(struct doc_parser *, yaml_event_t *);

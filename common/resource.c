@@ -341,7 +341,8 @@ decode_list(const struct doc_node *doc, const char *file, enum res_kind kind,
 			continue;
 		}
 		k = doc_map_get(it, "kind");
-		if (k != NULL && k->type != DOC_NULL && (k->type != DOC_STRING ||
+		if (k != NULL && k->type != DOC_NULL &&
+		    (k->type != DOC_STRING ||
 		    strcmp(k->raw, kinds[kind].name) != 0)) {
 			rc = doc_error(errs, file, k, "%s: items[%zu].kind: "
 			    "must be %s", kinds[kind].list, i,

@@ -489,7 +489,7 @@ struct res_blockaffinity_spec {
 	char			*node;
 	struct res_cidr		 cidr;		/* strictly masked */
 	enum res_block_state	 state;
-	int			 deleted;	/* Calico writes "true"/"false" */
+	int			 deleted;	/* written "true"/"false" */
 };
 
 struct res_blockaffinity {
@@ -686,8 +686,8 @@ const char	*res_kind_name(enum res_kind);
 const char	*res_kind_plural(enum res_kind);
 const char	*res_kind_list_name(enum res_kind);
 
-int		 res_parse(const char *, size_t, const char *, struct res_list *,
-		    struct res_errors *);
+int		 res_parse(const char *, size_t, const char *,
+		    struct res_list *, struct res_errors *);
 int		 res_decode(const struct doc_node *, const char *,
 		    struct res_list *, struct res_errors *);
 struct doc_node	*res_encode(const struct resource *);

@@ -96,7 +96,7 @@ struct rf_ctx {
 	const char		*file;
 	const char		*kind;	/* "BGPPeer" */
 	const char		*name;	/* display name */
-	const char		*real;	/* metadata.name when valid, else NULL */
+	const char		*real;	/* metadata.name if valid, or NULL */
 	struct res_errors	*errs;
 };
 

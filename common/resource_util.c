@@ -100,7 +100,7 @@ res_duration_parse(const char *s, int64_t *out)
 		post = 0;
 		if (*s == '.') {
 			for (s++; *s >= '0' && *s <= '9'; s++, post = 1) {
-				/* Digits beyond what int64 holds are dropped. */
+				/* Digits beyond int64 precision: dropped. */
 				if (scale > UINT64_MAX / 100)
 					continue;
 				f = f * 10 + (uint64_t)(*s - '0');

@@ -337,8 +337,10 @@ rf_check_bgppeer(struct rf_ctx *c, const char *path,
     const struct doc_node *map, void *obj)
 {
 	const struct res_bgppeer_spec	*s = obj;
-	int				 peerip = s->peer_ip.addr.af != 0;
-	int				 peersel = s->peer_selector.text != NULL;
+	int				 peerip, peersel;
+
+	peerip = s->peer_ip.addr.af != 0;
+	peersel = s->peer_selector.text != NULL;
 
 	if (s->node != NULL && s->node_selector.text != NULL)
 		return chk_err(c, path, map, "nodeSelector", "cannot be "
@@ -516,8 +518,8 @@ res_set_check(const struct res_set *s, struct res_errors *errs)
 			if (res_set_bgpfilter(s, p->spec.filters[j]) != NULL)
 				continue;
 			snprintf(path, sizeof(path), "spec.filters[%zu]", j);
-			rc = rf_error(&c, 0, 0, path, "BGPFilter '%s' not found",
-			    p->spec.filters[j]);
+			rc = rf_error(&c, 0, 0, path, "BGPFilter '%s' not "
+			    "found", p->spec.filters[j]);
 		}
 	}
 	c.kind = res_kind_name(RES_IPPOOL);
@@ -532,8 +534,8 @@ res_set_check(const struct res_set *s, struct res_errors *errs)
 				continue;
 			c.name = a->meta.name;
 			res_cidr_fmt(&b->spec.cidr, cidr, sizeof(cidr));
-			rc = rf_error(&c, 0, 0, "spec.cidr", "overlaps IPPool %s "
-			    "(%s)", b->meta.name, cidr);
+			rc = rf_error(&c, 0, 0, "spec.cidr", "overlaps "
+			    "IPPool %s (%s)", b->meta.name, cidr);
 		}
 	}
 	return rc;
