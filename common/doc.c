@@ -49,6 +49,7 @@ static void	 doc_init_limits(struct doc_limits *,
 		    const struct doc_limits *);
 static int	 parse_error(struct doc_parser *, int, int, const char *, ...)
 		    __attribute__((__format__(printf, 4, 5)));
+static void	 parse_yaml_error(struct doc_parser *, const char *, size_t);
 static int	 parse_event(struct doc_parser *, yaml_event_t *);
 static int	 parse_check_props(struct doc_parser *, yaml_event_t *,
 		    const yaml_char_t *, const yaml_char_t *);
@@ -123,6 +124,33 @@ parse_error(struct doc_parser *p, int line, int col, const char *fmt, ...)
 }
 
 /*
+ * libyaml's error.  Reader errors (bad UTF-8, control characters) carry a
+ * byte offset instead of a position, so the position is counted here.
+ */
+static void
+parse_yaml_error(struct doc_parser *p, const char *buf, size_t len)
+{
+	size_t	 i, off = p->yp.problem_offset;
+	int	 line = 1, col = 1;
+
+	if (p->yp.error != YAML_READER_ERROR) {
+		line = (int)p->yp.problem_mark.line + 1;
+		col = (int)p->yp.problem_mark.column + 1;
+	} else {
+		for (i = 0; i < off && i < len; i++) {
+			if (buf[i] == '\n') {
+				line++;
+				col = 1;
+			} else if (((unsigned char)buf[i] & 0xc0) != 0x80)
+				col++;
+		}
+	}
+	parse_error(p, line, col, "%s%s%s",
+	    p->yp.problem ? p->yp.problem : "YAML syntax error",
+	    p->yp.context ? " " : "", p->yp.context ? p->yp.context : "");
+}
+
+/*
  * Parse every document of a YAML (or JSON) stream.  On error, nothing is
  * returned in out and err holds "FILE:LINE:COL: reason".
  */
@@ -150,11 +178,7 @@ doc_parse(const char *buf, size_t len, const char *file,
 	yaml_parser_set_input_string(&p.yp, (const unsigned char *)buf, len);
 	while (!done) {
 		if (!yaml_parser_parse(&p.yp, &ev)) {
-			parse_error(&p, (int)p.yp.problem_mark.line + 1,
-			    (int)p.yp.problem_mark.column + 1, "%s%s%s",
-			    p.yp.problem ? p.yp.problem : "YAML syntax error",
-			    p.yp.context ? " " : "",
-			    p.yp.context ? p.yp.context : "");
+			parse_yaml_error(&p, buf, len);
 			goto fail;
 		}
 		done = ev.type == YAML_STREAM_END_EVENT;

@@ -201,6 +201,10 @@ test_rejects(void **state)
 	    "or ']' while parsing a flow sequence");
 	parse_fails("a:\n\t- b\n", "t.yaml:2:1: found character that "
 	    "cannot start any token while scanning for the next token");
+	parse_fails("a: x\nb: n\xc3\xa9\xff" "1\n", "t.yaml:2:6: invalid "
+	    "leading UTF-8 octet");
+	parse_fails("a: \x01\n", "t.yaml:1:4: control characters are not "
+	    "allowed");
 }
 
 static void
