@@ -66,6 +66,8 @@ struct tortied {
 	int			 shutting_down;
 	int			 exit_code;
 	int64_t			 started;
+	uint64_t		 reloads;
+	uint64_t		 reload_failures;
 	struct event		*stop_ev;
 };
 
@@ -75,6 +77,13 @@ extern struct tortied	*td;
 int	 td_conf_load(struct daemon_conf *, char *, size_t);
 void	 td_shutdown(int);
 void	 td_reload(void);
+
+/* config.c */
+struct plan;
+int	 config_compute(struct daemon_conf *, struct plan *, char *, size_t);
+int	 config_reload(void);
+const struct plan *config_plan(void);
+void	 config_cleanup(void);
 
 /* status.c */
 struct jsonw;

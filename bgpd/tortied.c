@@ -24,6 +24,7 @@
 #include "bgpd.h"
 #include "evt.h"
 #include "log.h"
+#include "plan.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -40,6 +41,7 @@ static char	*abspath(const char *);
 static void	 signal_cb(evutil_socket_t, short, void *);
 static void	 stop_timeout(evutil_socket_t, short, void *);
 static void	 chroot_prepare(const char *);
+static int	 check_only(void);
 
 static void
 usage(void)
@@ -133,6 +135,27 @@ chroot_prepare(const char *dir)
 		fatal("%s: cannot make it root-owned", dir);
 }
 
+/* -n: validate everything and print this node's plan. */
+static int
+check_only(void)
+{
+	struct plan	 plan;
+	char		 err[1024], *json;
+
+	memset(&plan, 0, sizeof(plan));
+	if (config_compute(&td->conf, &plan, err, sizeof(err)) == -1) {
+		fprintf(stderr, "tortied: %s\n", err);
+		plan_free(&plan);
+		return 1;
+	}
+	json = plan_to_json(&plan);
+	fputs(json, stdout);
+	free(json);
+	plan_free(&plan);
+	config_cleanup();
+	return 0;
+}
+
 void
 td_shutdown(int code)
 {
@@ -150,7 +173,9 @@ td_shutdown(int code)
 void
 td_reload(void)
 {
-	log_info("reload requested");
+	if (td->shutting_down)
+		return;
+	config_reload();
 }
 
 static void
@@ -240,7 +265,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (checkonly)
-		return 0;
+		return check_only();
 	if (geteuid() != 0)
 		fatalx("need root privileges");
 	if (sandbox_check_user(td->conf.d.user, err, sizeof(err)) == -1)
@@ -268,13 +293,17 @@ main(int argc, char *argv[])
 		fatalx("cannot open the control socket %s",
 		    td->conf.d.ctl_socket);
 	proc_start_core();
+	/* The mesh is on by default; the plan decides from here on. */
 	proc_group_add("mesh");
 	setproctitle("-tortied: parent");
 	log_info("started, node %s", td->conf.node_name);
+	config_reload();
 
 	event_base_dispatch(td->base);
 
 	control_cleanup(td->conf.d.ctl_socket);
+	listen_close();
+	config_cleanup();
 	for (i = 0; i < 4; i++)
 		event_free(sigev[i]);
 	log_info("stopped");

@@ -1,0 +1,342 @@
+/*
+ * Configuration in the parent: tortie.yaml and the datastore are read,
+ * this node's plan is compiled, and the running daemon is moved to it.
+ * Nothing is applied unless everything parsed and validated: a bad file or
+ * resource is logged (file:line:col and why) and the last good plan stays
+ * in force, sessions and kernel routes untouched.
+ *
+ * The datastore is watched; bursts of changes (an apply of many files)
+ * are coalesced into one reload a short moment after the last event.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "bgpd.h"
+#include "datastore.h"
+#include "evt.h"
+#include "log.h"
+#include "plan.h"
+#include "util.h"
+
+#define WATCH_SETTLE_MS		100
+#define GR_RESTART_DEFAULT	120	/* BIRD's graceful restart time */
+#define HOLDTIME_DEFAULT	240	/* BIRD's hold time */
+
+static struct plan	*cur_plan;
+static struct ds	*cur_ds;
+static char		*cur_ds_key;	/* type:path the handle is for */
+static struct event	*watch_ev;
+static struct event	*settle_ev;
+static uint16_t		 cur_port;
+static struct bgpd_addr	 cur_bind[2];
+static int		 cur_nbind = -1;
+
+static int	 ds_reopen(struct daemon_conf *, char *, size_t);
+static void	 watch_setup(void);
+static void	 watch_cb(evutil_socket_t, short, void *);
+static void	 settle_cb(evutil_socket_t, short, void *);
+static void	 session_to_peer(const struct plan *, const struct plan_session *,
+		    struct imsg_peer *);
+static void	 apply_listen(const struct plan *);
+static void	 apply_plan(const struct plan *);
+
+int
+config_compute(struct daemon_conf *c, struct plan *plan, char *err,
+    size_t errlen)
+{
+	struct res_set		 set;
+	struct res_errors	 errs;
+	struct ds_err		 derr;
+	struct plan_opts	 opts;
+	size_t			 i;
+	int			 r;
+
+	memset(&errs, 0, sizeof(errs));
+	memset(&derr, 0, sizeof(derr));
+	res_set_init(&set);
+	if (ds_reopen(c, err, errlen) == -1)
+		return -1;
+	if (ds_load(cur_ds, &set, &errs, &derr) == -1) {
+		snprintf(err, errlen, "datastore %s: %s", c->d.ds_path,
+		    derr.msg);
+		res_set_free(&set);
+		res_errors_free(&errs);
+		return -1;
+	}
+	if (errs.n > 0) {
+		for (i = 0; i < errs.n; i++)
+			log_warnx("%s", errs.msgs[i]);
+		snprintf(err, errlen, "%zu invalid resource(s) in the "
+		    "datastore (see above)", errs.n + errs.dropped);
+		res_set_free(&set);
+		res_errors_free(&errs);
+		return -1;
+	}
+	memset(&opts, 0, sizeof(opts));
+	opts.secrets_dir = c->d.secrets_dir;
+	opts.router_id = c->d.router_id;
+	r = plan_compute(&set, c->node_name, &opts, plan, err, errlen);
+	res_set_free(&set);
+	res_errors_free(&errs);
+	return r;
+}
+
+/* One datastore handle, reopened when tortie.yaml points elsewhere. */
+static int
+ds_reopen(struct daemon_conf *c, char *err, size_t errlen)
+{
+	struct ds_err	 derr;
+	struct ds	*n;
+	char		*key;
+
+	xasprintf(&key, "%s:%s", c->d.ds_type, c->d.ds_path);
+	if (cur_ds != NULL && strcmp(key, cur_ds_key) == 0) {
+		free(key);
+		return 0;
+	}
+	memset(&derr, 0, sizeof(derr));
+	n = ds_open(c->d.ds_type, c->d.ds_path, 0, &derr);
+	if (n == NULL) {
+		snprintf(err, errlen, "datastore %s: %s", c->d.ds_path,
+		    derr.msg);
+		free(key);
+		return -1;
+	}
+	if (watch_ev != NULL) {
+		event_free(watch_ev);
+		watch_ev = NULL;
+	}
+	if (cur_ds != NULL)
+		ds_close(cur_ds);
+	free(cur_ds_key);
+	cur_ds = n;
+	cur_ds_key = key;
+	return 0;
+}
+
+/* Watch the datastore from the event loop (the daemon only). */
+static void
+watch_setup(void)
+{
+	struct ds_err	 derr;
+	int		 fd;
+
+	if (watch_ev != NULL || cur_ds == NULL || td->base == NULL)
+		return;
+	memset(&derr, 0, sizeof(derr));
+	if (ds_watch_start(cur_ds, &derr) == -1) {
+		log_warnx("datastore watch: %s (changes need a reload)",
+		    derr.msg);
+		return;
+	}
+	if ((fd = ds_watch_fd(cur_ds)) == -1)
+		return;
+	watch_ev = event_new(td->base, fd, EV_READ | EV_PERSIST, watch_cb,
+	    NULL);
+	if (watch_ev == NULL)
+		fatalx("event_new");
+	event_add(watch_ev, NULL);
+	if (settle_ev == NULL &&
+	    (settle_ev = evtimer_new(td->base, settle_cb, NULL)) == NULL)
+		fatalx("evtimer_new");
+}
+
+static void
+watch_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	if (ds_watch_drain(cur_ds) > 0)
+		evt_after_ms(settle_ev, WATCH_SETTLE_MS);
+}
+
+static void
+settle_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	log_debug("datastore changed");
+	td_reload();
+}
+
+static void
+session_to_peer(const struct plan *plan, const struct plan_session *s,
+    struct imsg_peer *p)
+{
+	memset(p, 0, sizeof(*p));
+	strlcpy(p->name, s->name, sizeof(p->name));
+	strlcpy(p->group, s->group, sizeof(p->group));
+	p->remote = s->peer_ip;
+	p->local = s->source_addr;
+	p->port = s->port;
+	p->holdtime = HOLDTIME_DEFAULT;
+	p->keepalive = s->has_keepalive_time ?
+	    (uint16_t)s->keepalive_time : 0;
+	if (p->keepalive > 0 && p->keepalive * 3 > p->holdtime)
+		p->holdtime = (uint16_t)(p->keepalive * 3);
+	p->restart_time = s->has_restart_time ?
+	    (uint16_t)(s->restart_time > 4095 ? 4095 : s->restart_time) :
+	    GR_RESTART_DEFAULT;
+	p->peer_as = s->peer_as;
+	p->local_as = s->local_as;
+	if (plan->router_id.af == AF_INET)
+		memcpy(&p->router_id, &plan->router_id.v4, 4);
+	if (plan->cluster_id.af == AF_INET)
+		memcpy(&p->cluster_id, &plan->cluster_id.v4, 4);
+	p->flags = PEER_F_GR;
+	if (s->passive)
+		p->flags |= PEER_F_PASSIVE;
+	if (s->rr_client)
+		p->flags |= PEER_F_RR_CLIENT;
+	if (!s->same_as)
+		p->flags |= PEER_F_EBGP;
+	if (s->next_hop == PLAN_NH_KEEP)
+		p->flags |= PEER_F_KEEP_NEXTHOP;
+	p->type = s->type == PLAN_MESH ? PEER_TYPE_MESH :
+	    s->type == PLAN_GLOBAL ? PEER_TYPE_GLOBAL : PEER_TYPE_NODE;
+	p->nexthop = s->next_hop == PLAN_NH_SELF ? NEXTHOP_SELF :
+	    s->next_hop == PLAN_NH_KEEP ? NEXTHOP_KEEP : NEXTHOP_AUTO;
+	p->ttl_security = s->ttl_security;
+	p->allow_local_as = (uint8_t)(s->allow_local_as > 255 ? 255 :
+	    s->allow_local_as);
+	if (s->pw_state == PLAN_PW_OK) {
+		p->md5_len = (uint8_t)strnlen(s->password, MD5_KEY_MAX);
+		memcpy(p->md5, s->password, p->md5_len);
+	} else if (s->pw_state == PLAN_PW_MISSING)
+		log_warnx("session %s: %s: no password used", s->name,
+		    s->pw_error);
+}
+
+/* Listening sockets follow listenPort and bindMode. */
+static void
+apply_listen(const struct plan *plan)
+{
+	struct bgpd_addr	 bind[2];
+	int			 n = 0;
+
+	memset(bind, 0, sizeof(bind));
+	if (plan->bind_mode == PLAN_BIND_NODE_IP) {
+		if (plan->ipv4.addr.af == AF_INET)
+			bind[n++] = plan->ipv4.addr;
+		if (plan->ipv6.addr.af == AF_INET6)
+			bind[n++] = plan->ipv6.addr;
+	}
+	if (n == cur_nbind && plan->listen_port == cur_port &&
+	    memcmp(bind, cur_bind, sizeof(bind)) == 0)
+		return;
+	listen_setup(bind, n, plan->listen_port);
+	memcpy(cur_bind, bind, sizeof(bind));
+	cur_nbind = n;
+	cur_port = plan->listen_port;
+}
+
+static void
+apply_plan(const struct plan *plan)
+{
+	struct imsg_peer	*want;
+	const char		*keep[1] = { "mesh" };
+	size_t			 i;
+	int			 changes;
+
+	want = xcalloc(plan->nsessions, sizeof(*want));
+	for (i = 0; i < plan->nsessions; i++)
+		session_to_peer(plan, &plan->sessions[i], &want[i]);
+	apply_listen(plan);
+	changes = peers_apply(want, plan->nsessions, keep,
+	    plan->mesh_enabled ? 1 : 0);
+	explicit_bzero(want, plan->nsessions * sizeof(*want));
+	free(want);
+	for (i = 0; i < plan->nwarnings; i++)
+		log_warnx("plan: %s", plan->warnings[i]);
+	log_info("plan for node %s: %zu session(s), %zu prefix(es) "
+	    "originated, %d session change(s)", plan->node, plan->nsessions,
+	    plan->noriginate, changes);
+}
+
+/*
+ * Read everything again and move to the new plan.  Returns 0, or -1 with
+ * the old configuration still in force.
+ */
+int
+config_reload(void)
+{
+	struct daemon_conf	 nc;
+	struct plan		*plan;
+	char			 err[1024];
+
+	td->reloads++;
+	memset(&nc, 0, sizeof(nc));
+	nc.conf_file = td->conf.conf_file;
+	nc.opt_node = td->conf.opt_node;
+	nc.opt_ds = td->conf.opt_ds;
+	nc.opt_socket = td->conf.opt_socket;
+	if (td_conf_load(&nc, err, sizeof(err)) == -1) {
+		log_warnx("reload failed, keeping the running configuration: "
+		    "%s", err);
+		td->reload_failures++;
+		return -1;
+	}
+	plan = xcalloc(1, sizeof(*plan));
+	if (config_compute(&nc, plan, err, sizeof(err)) == -1) {
+		log_warnx("reload failed, keeping the running configuration: "
+		    "%s", err);
+		watch_setup();
+		plan_free(plan);
+		free(plan);
+		dconf_free(&nc.d);
+		free(nc.node_name);
+		td->reload_failures++;
+		return -1;
+	}
+	/* tortie.yaml settings that need a restart stay as they were. */
+	free(nc.d.ctl_socket);
+	nc.d.ctl_socket = xstrdup(td->conf.d.ctl_socket);
+	free(nc.d.user);
+	nc.d.user = xstrdup(td->conf.d.user);
+	dconf_free(&td->conf.d);
+	td->conf.d = nc.d;
+	free(td->conf.node_name);
+	td->conf.node_name = nc.node_name;
+	apply_plan(plan);
+	if (cur_plan != NULL) {
+		plan_free(cur_plan);
+		free(cur_plan);
+	}
+	cur_plan = plan;
+	watch_setup();
+	return 0;
+}
+
+const struct plan *
+config_plan(void)
+{
+	return cur_plan;
+}
+
+void
+config_cleanup(void)
+{
+	if (watch_ev != NULL)
+		event_free(watch_ev);
+	if (settle_ev != NULL)
+		event_free(settle_ev);
+	watch_ev = settle_ev = NULL;
+	if (cur_ds != NULL)
+		ds_close(cur_ds);
+	cur_ds = NULL;
+	free(cur_ds_key);
+	cur_ds_key = NULL;
+	if (cur_plan != NULL) {
+		plan_free(cur_plan);
+		free(cur_plan);
+		cur_plan = NULL;
+	}
+}

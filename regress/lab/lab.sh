@@ -1,0 +1,277 @@
+# tortie lab: N nodes in network namespaces on one switch, each with a
+# workload namespace joined by a veth pair (as Calico's cali* interfaces),
+# an optional BIRD ToR router, one shared file datastore and one tortied
+# per node.  Sourced by the integration tests and the demo:
+#
+#	. regress/lab/lab.sh
+#	lab_init			# names, work directory, cleanup trap
+#	lab_up 3 [tor]			# namespaces, links, addresses
+#	lab_resources 3			# Nodes, IPPool, BlockAffinities
+#	lab_start 1 2 3			# tortied on those nodes
+#	lab_ctl 1 node status		# tortiectl against node1
+#	lab_tortiectl apply -f x.yaml	# resource verbs on the datastore
+#	lab_down			# also on exit, error or Ctrl-C
+#
+# Addresses (INTERFACES.md): node i 198.18.0.i/24 and 2001:db8::i/64 on
+# the switch, its block 198.19.i.0/26 (workload 198.19.i.2) and
+# 2001:db8:1:i::/122; the ToR 198.18.0.254, AS 64567, with its own prefix
+# 198.18.254.0/24 on a loopback-like bridge.  The lab never links to the
+# host's namespace: every veth has both ends inside lab namespaces.
+
+LAB_TOP=${LAB_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+LAB_N=0
+LAB_TOR=0
+
+lab_init() {
+	LAB=${LAB:-tl$$}
+	LAB_DIR=${LAB_DIR:-$(mktemp -d "/tmp/tortie-lab.$LAB.XXXXXX")}
+	LAB_DS=$LAB_DIR/ds
+	mkdir -p "$LAB_DS"
+	getent passwd _tortie >/dev/null 2>&1 ||
+	    useradd --system --no-create-home --home-dir /nonexistent \
+	    --shell /usr/sbin/nologin _tortie
+	trap 'lab_down' EXIT
+	trap 'lab_down; exit 130' INT TERM
+}
+
+lab_ns() { echo "$LAB-$1"; }
+
+lab_exec() {
+	_n=$1
+	shift
+	ip netns exec "$(lab_ns "$_n")" "$@"
+}
+
+# lab_up N [tor]
+lab_up() {
+	LAB_N=$1
+	[ "${2:-}" = tor ] && LAB_TOR=1
+	sw=$(lab_ns sw)
+	ip netns add "$sw"
+	ip -n "$sw" link set lo up
+	ip -n "$sw" link add br0 type bridge
+	ip -n "$sw" link set br0 up
+	i=1
+	while [ "$i" -le "$LAB_N" ]; do
+		lab_node_up "$i"
+		i=$((i + 1))
+	done
+	[ "$LAB_TOR" = 1 ] && lab_tor_up
+	return 0
+}
+
+lab_node_up() {
+	i=$1
+	ns=$(lab_ns "n$i")
+	wl=$(lab_ns "w$i")
+	sw=$(lab_ns sw)
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+	ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.forwarding=1
+	# Uplink to the switch.
+	ip -n "$ns" link add eth0 type veth peer name "p$i" netns "$sw"
+	ip -n "$sw" link set "p$i" master br0 up
+	ip -n "$ns" addr add "198.18.0.$i/24" dev eth0
+	ip -n "$ns" addr add "2001:db8::$i/64" dev eth0 nodad
+	ip -n "$ns" link set eth0 up
+	# The workload, Calico style: a /32 route to it over cali$i, proxy
+	# ARP on the node side, 169.254.1.1 as the workload's gateway.
+	ip netns add "$wl"
+	ip -n "$wl" link set lo up
+	ip -n "$ns" link add "cali$i" type veth peer name eth0 netns "$wl"
+	ip -n "$ns" link set "cali$i" up
+	ip netns exec "$ns" sysctl -qw "net.ipv4.conf.cali$i.proxy_arp=1"
+	ip -n "$wl" addr add "198.19.$i.2/32" dev eth0
+	ip -n "$wl" link set eth0 up
+	ip -n "$wl" route add 169.254.1.1 dev eth0
+	ip -n "$wl" route add default via 169.254.1.1
+	ip -n "$ns" route add "198.19.$i.2/32" dev "cali$i"
+}
+
+lab_tor_up() {
+	ns=$(lab_ns tor)
+	sw=$(lab_ns sw)
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+	ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$ns" link add eth0 type veth peer name ptor netns "$sw"
+	ip -n "$sw" link set ptor master br0 up
+	ip -n "$ns" addr add 198.18.0.254/24 dev eth0
+	ip -n "$ns" addr add 2001:db8::254/64 dev eth0 nodad
+	ip -n "$ns" link set eth0 up
+	# The ToR's own network, on a bridge with no ports.
+	ip -n "$ns" link add tor0 type bridge
+	ip -n "$ns" addr add 198.18.254.1/24 dev tor0
+	ip -n "$ns" link set tor0 up
+}
+
+# BIRD 2 on the ToR: eBGP AS 64567 to every node, passive, exporting its
+# own network and importing everything.
+lab_tor_start() {
+	conf=$LAB_DIR/tor-bird.conf
+	{
+		echo "router id 198.18.0.254;"
+		echo "log \"$LAB_DIR/tor-bird.log\" all;"
+		echo "protocol device { }"
+		echo "protocol direct { ipv4; interface \"tor0\"; }"
+		echo "protocol kernel { ipv4 { export all; }; }"
+		i=1
+		while [ "$i" -le "$LAB_N" ]; do
+			echo "protocol bgp node$i {"
+			echo "  local 198.18.0.254 as 64567;"
+			echo "  neighbor 198.18.0.$i as ${LAB_NODE_AS:-64512};"
+			echo "  ipv4 { import all; export all; };"
+			echo "}"
+			i=$((i + 1))
+		done
+	} >"$conf"
+	lab_exec tor bird -c "$conf" -s "$LAB_DIR/tor-bird.ctl" \
+	    -P "$LAB_DIR/tor-bird.pid"
+}
+
+lab_birdc() {
+	lab_exec tor birdc -s "$LAB_DIR/tor-bird.ctl" "$@"
+}
+
+# Nodes, the IP pool and each node's block in the datastore.
+lab_resources() {
+	n=$1
+	f=$LAB_DIR/base.yaml
+	{
+		cat <<-EOF
+		apiVersion: projectcalico.org/v3
+		kind: IPPool
+		metadata:
+		  name: default-ipv4-ippool
+		spec:
+		  cidr: 198.19.0.0/16
+		  blockSize: 26
+		  ipipMode: Never
+		  vxlanMode: Never
+		  natOutgoing: false
+		EOF
+		i=1
+		while [ "$i" -le "$n" ]; do
+			rack=$(( (i + 1) / 2 ))
+			cat <<-EOF
+			---
+			apiVersion: projectcalico.org/v3
+			kind: Node
+			metadata:
+			  name: node$i
+			  labels:
+			    rack: rack-$rack
+			spec:
+			  bgp:
+			    ipv4Address: 198.18.0.$i/24
+			    ipv6Address: 2001:db8::$i/64
+			---
+			apiVersion: projectcalico.org/v3
+			kind: BlockAffinity
+			metadata:
+			  name: node$i-198-19-$i-0-26
+			spec:
+			  node: node$i
+			  cidr: 198.19.$i.0/26
+			  state: confirmed
+			EOF
+			i=$((i + 1))
+		done
+	} >"$f"
+	lab_tortiectl apply -f "$f" >/dev/null
+}
+
+lab_tortiectl() {
+	"$LAB_TOP/ctl/tortiectl" -D "$LAB_DS" "$@"
+}
+
+lab_conf() {
+	i=$1
+	cat >"$LAB_DIR/node$i.yaml" <<-EOF
+	nodeName: node$i
+	datastore:
+	  type: file
+	  path: $LAB_DS
+	controlSocket: $LAB_DIR/node$i.sock
+	kernel:
+	  install: true
+	EOF
+}
+
+# lab_start I...: tortied on each node, in the foreground (-d) so that
+# its log lands in the lab directory; waits for its control socket.
+lab_start() {
+	for i in "$@"; do
+		lab_conf "$i"
+		lab_exec "n$i" "$LAB_TOP/bgpd/tortied" -d \
+		    -f "$LAB_DIR/node$i.yaml" >>"$LAB_DIR/node$i.log" 2>&1 &
+		echo $! >"$LAB_DIR/node$i.pid"
+	done
+	for i in "$@"; do
+		t=50
+		while [ "$t" -gt 0 ] && [ ! -S "$LAB_DIR/node$i.sock" ]; do
+			sleep 0.1
+			t=$((t - 1))
+		done
+	done
+}
+
+lab_stop() {
+	for i in "$@"; do
+		[ -f "$LAB_DIR/node$i.pid" ] || continue
+		kill -TERM "$(cat "$LAB_DIR/node$i.pid")" 2>/dev/null
+		t=50
+		while [ "$t" -gt 0 ] &&
+		    kill -0 "$(cat "$LAB_DIR/node$i.pid")" 2>/dev/null; do
+			sleep 0.1
+			t=$((t - 1))
+		done
+		rm -f "$LAB_DIR/node$i.pid"
+	done
+}
+
+lab_ctl() {
+	i=$1
+	shift
+	"$LAB_TOP/ctl/tortiectl" -s "$LAB_DIR/node$i.sock" "$@"
+}
+
+# Number of Established sessions on node i.
+lab_established() {
+	lab_ctl "$1" show neighbors -o json 2>/dev/null |
+	    grep -c '"state": "Established"'
+}
+
+# lab_wait_established I N SECONDS
+lab_wait_established() {
+	t=$(($3 * 10))
+	while [ "$t" -gt 0 ]; do
+		[ "$(lab_established "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+		t=$((t - 1))
+	done
+	return 1
+}
+
+lab_down() {
+	trap - EXIT INT TERM
+	[ -n "${LAB:-}" ] || return 0
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' |
+	    grep "^$LAB-"); do
+		for p in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -TERM "$p" 2>/dev/null
+		done
+	done
+	sleep 0.3
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' |
+	    grep "^$LAB-"); do
+		for p in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$p" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
+	if [ -z "${LAB_KEEP_DIR:-}" ] && [ -n "${LAB_DIR:-}" ]; then
+		rm -rf "$LAB_DIR"
+	fi
+}
