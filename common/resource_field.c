@@ -19,6 +19,7 @@
 #include "util.h"
 
 #define RF_PATHLEN	256
+#define RF_MAX_UNIQUE	4096
 
 static int	 dec_field(struct rf_ctx *, const struct rf_field *,
 		    const char *, const struct doc_pair *, void *);
@@ -648,6 +649,10 @@ dec_list(struct rf_ctx *c, const struct rf_field *f, const char *path,
 		return rf_error_at(c, v, path, "must have at least %" PRId64
 		    " entries", f->min);
 	}
+	/* Duplicates are found by comparing every pair: keep that bounded. */
+	if ((f->flags & RF_UNIQUE) && v->n > RF_MAX_UNIQUE)
+		return rf_error_at(c, v, path, "more than %d entries",
+		    RF_MAX_UNIQUE);
 	free_field(f, obj);
 	if (v->n == 0)
 		return 0;
