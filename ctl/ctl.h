@@ -29,6 +29,9 @@ struct ctl_opts {
 int	 ctl_request(const char *, uint32_t, const void *, size_t, char **,
 	    size_t *, char *, size_t);
 
+/* ctl_plan.c */
+int	 ctl_plan(struct ctl_opts *, int, char **);
+
 /* ctl_status.c */
 int	 ctl_node_status(struct ctl_opts *);
 int	 ctl_show(struct ctl_opts *, int, char **);

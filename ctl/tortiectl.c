@@ -139,6 +139,8 @@ main(int argc, char *argv[])
 		return ctl_show(&o, argc - 1, argv + 1);
 	if (strcmp(argv[0], "reload") == 0)
 		return ctl_reload(&o);
+	if (strcmp(argv[0], "plan") == 0)
+		return ctl_plan(&o, argc - 1, argv + 1);
 	fprintf(stderr, "tortiectl: unknown command %s\n", argv[0]);
 	usage();
 }
