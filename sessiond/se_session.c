@@ -257,10 +257,11 @@ se_peer_stop(struct se_peer *p, uint8_t subcode)
 	err.code = BGP_ERR_CEASE;
 	err.subcode = subcode;
 	evtimer_del(p->t_start);
+	p->idle = 1;
 	for (i = 0; i < SE_DIR_MAX; i++)
 		if (p->conn[i] != NULL)
 			(void)se_conn_event(p->conn[i], SE_EV_STOP, &err);
-	p->idle = 1;
+	se_peer_update(p, 0);
 }
 
 /*
