@@ -1698,6 +1698,79 @@ test_set_check(void **state)
 	res_set_free(&s);
 }
 
+/* The inputs of CALICO.md's worked examples E3 and E4 (section 2.10). */
+static void
+test_calico_worked_examples(void **state)
+{
+	static const char text[] =
+	    HDR("BGPConfiguration", "default")
+	    "  logSeverityScreen: Info\n"
+	    "  nodeToNodeMeshEnabled: false\n"
+	    "  asNumber: 64532\n"
+	    "---\n"
+	    HDR("Node", "kube-master")
+	    "  bgp:\n"
+	    "    ipv4Address: 10.192.0.2/16\n"
+	    "    ipv6Address: fd5f::2/112\n"
+	    "    routeReflectorClusterID: 10.0.0.1\n"
+	    "---\n"
+	    HDR("BGPPeer", "bgppeer-1")
+	    "  peerIP: 172.19.4.87\n"
+	    "  asNumber: 64533\n"
+	    "  nodeSelector: has(routeReflector)\n"
+	    "---\n"
+	    HDR("BGPPeer", "bgppeer-v6")
+	    "  peerIP: \"[ac13::57]:50\"\n"
+	    "  asNumber: 64533\n"
+	    "  nodeSelector: has(routeReflector)\n"
+	    "---\n"
+	    HDR("BGPPeer", "bgppeer-other-nodes")
+	    "  nodeSelector: has(routeReflector)\n"
+	    "  peerSelector: \"!has(routeReflector)\"\n"
+	    "---\n"
+	    HDR("BGPConfiguration", "node.kube-node-1")
+	    "  listenPort: 500\n"
+	    "---\n"
+	    HDR("BGPPeer", "global-166")
+	    "  peerIP: 10.192.0.1:166\n"
+	    "  asNumber: 64567\n"
+	    "---\n"
+	    HDR("BGPPeer", "global-none")
+	    "  peerIP: 10.192.0.3\n"
+	    "  asNumber: 64567\n"
+	    "  sourceAddress: None\n";
+	struct res_set		 s;
+	struct res_list		 l;
+	struct res_errors	 e;
+	struct res_bgppeer	*p;
+	struct res_bgpconfig	*c;
+	char			 buf[64];
+
+	(void)state;
+	res_set_init(&s);
+	memset(&e, 0, sizeof(e));
+	parse_ok(text, "e3.yaml", &l);
+	assert_int_equal(res_set_add_list(&s, &l, 0, &e), 0);
+	assert_int_equal(res_set_check(&s, &e), 0);
+	c = res_set_bgpconfig(&s, "default");
+	assert_non_null(c);
+	assert_false(c->spec.node_to_node_mesh_enabled);
+	c = res_set_bgpconfig(&s, "node.kube-node-1");
+	assert_int_equal(c->spec.listen_port, 500);
+	p = res_set_bgppeer(&s, "bgppeer-v6");
+	res_ip_port_fmt(&p->spec.peer_ip, buf, sizeof(buf));
+	assert_string_equal(buf, "[ac13::57]:50");
+	p = res_set_bgppeer(&s, "bgppeer-other-nodes");
+	assert_non_null(p->spec.peer_selector.sel);
+	assert_int_equal(p->spec.as_number, 0);
+	p = res_set_bgppeer(&s, "global-none");
+	assert_true(res_bgppeer_is_global(p));
+	assert_int_equal(p->spec.source_address, RES_SRC_NONE);
+	assert_int_equal(res_set_node(&s, "kube-master")->spec.bgp.
+	    route_reflector_cluster_id.af, AF_INET);
+	res_set_free(&s);
+}
+
 int
 main(void)
 {
@@ -1720,6 +1793,7 @@ main(void)
 		cmocka_unit_test(test_patch_roundtrip),
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_set_check),
+		cmocka_unit_test(test_calico_worked_examples),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
