@@ -66,6 +66,8 @@ static int	bgp_attr_as4path(struct bgp_upd_ctx *,
 		    const struct bgp_attr_rule *, const struct bgp_attr *);
 static int	bgp_attr_as4agg(struct bgp_upd_ctx *,
 		    const struct bgp_attr_rule *, const struct bgp_attr *);
+static void	bgp_upd_verdict(struct bgp_update *, enum bgp_verdict,
+		    const char *, ...) __attribute__((__format__(printf, 3, 4)));
 
 #define WK	BGP_ATTRF_WELLKNOWN
 #define OPT	BGP_ATTRF_OPTIONAL
