@@ -314,7 +314,8 @@ ds_encode_checked(const struct resource *r, struct ds_err *err)
 	doc = res_encode(r);
 	if ((meta = doc_map_get(doc, "metadata")) != NULL)
 		doc_map_remove(meta, "resourceVersion");
-	ds_ident(r->kind, res_name(r), src, sizeof(src));
+	snprintf(src, sizeof(src), "%s/%s", res_kind_plural(r->kind),
+	    res_name(r));
 	if (res_decode(doc, src, &l, &errs) == -1 || l.n != 1) {
 		ds_first_error(err, &errs);
 		doc_free(doc);

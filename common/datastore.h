@@ -53,7 +53,7 @@
 #include "resource.h"
 
 #define DS_ERRLEN		1024
-#define DS_MAX_FILE		(4 * 1024 * 1024)	/* bytes of one resource */
+#define DS_MAX_FILE		(4 * 1024 * 1024)	/* one resource file */
 #define DS_UPDATE_RETRIES	5	/* update without resourceVersion */
 
 /* ds_open*() flags */

@@ -32,6 +32,10 @@ int	 ctl_request(const char *, uint32_t, const void *, size_t, char **,
 /* ctl_plan.c */
 int	 ctl_plan(struct ctl_opts *, int, char **);
 
+/* ctl_resource.c */
+int	 ctl_resource_verb(const char *);
+int	 ctl_resource(struct ctl_opts *, int, char **);
+
 /* ctl_status.c */
 int	 ctl_node_status(struct ctl_opts *);
 int	 ctl_show(struct ctl_opts *, int, char **);

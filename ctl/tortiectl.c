@@ -141,6 +141,8 @@ main(int argc, char *argv[])
 		return ctl_reload(&o);
 	if (strcmp(argv[0], "plan") == 0)
 		return ctl_plan(&o, argc - 1, argv + 1);
+	if (ctl_resource_verb(argv[0]))
+		return ctl_resource(&o, argc, argv);
 	fprintf(stderr, "tortiectl: unknown command %s\n", argv[0]);
 	usage();
 }
