@@ -421,7 +421,9 @@ fb_tmp_open(const char *dir, mode_t mode, char *tmp, size_t len)
  * fsync of the directory.  Until the rename the old file is untouched;
  * on any failure before it the temporary file is removed.  A failing
  * directory fsync after the rename is reported although the new content
- * is already visible, because its durability is then unknown.
+ * is already visible, because its durability is then unknown.  mode 0
+ * creates with FB_MODE less the umask; otherwise the replaced file's mode
+ * is kept.
  */
 static int
 fb_write_atomic(const char *dir, const char *path, const char *data,
@@ -430,13 +432,13 @@ fb_write_atomic(const char *dir, const char *path, const char *data,
 	char	 tmp[PATH_MAX];
 	int	 fd, saved;
 
-	if ((fd = fb_tmp_open(dir, mode, tmp, sizeof(tmp))) == -1) {
+	if ((fd = fb_tmp_open(dir, FB_MODE, tmp, sizeof(tmp))) == -1) {
 		ds_seterr(err, DS_EIO, "create temporary file in %s: %s", dir,
 		    strerror(errno));
 		return -1;
 	}
-	/* open() applied the umask; an existing file's mode wins. */
-	if (fchmod(fd, mode) == -1 || fb_write_all(fd, data, len) == -1 ||
+	if ((mode != 0 && fchmod(fd, mode) == -1) ||
+	    fb_write_all(fd, data, len) == -1 ||
 	    fsync(fd) == -1) {
 		saved = errno;
 		close(fd);
@@ -527,7 +529,7 @@ fb_counter_write(struct fb *fb, uint64_t rev, struct ds_err *err)
 	if (fb_counter_path(fb, path, sizeof(path)) == -1)
 		return fb_path_error(err, fb->dir);
 	n = snprintf(buf, sizeof(buf), "%" PRIu64 "\n", rev);
-	return fb_write_atomic(fb->dir, path, buf, (size_t)n, FB_MODE, err);
+	return fb_write_atomic(fb->dir, path, buf, (size_t)n, 0, err);
 }
 
 static int
@@ -626,7 +628,6 @@ fb_current(const char *path, struct fb_cur *cur, struct ds_err *err)
 	struct stat	 st;
 
 	memset(cur, 0, sizeof(*cur));
-	cur->mode = FB_MODE;
 	if (lstat(path, &st) == -1) {
 		if (errno == ENOENT)
 			return 0;

@@ -159,9 +159,13 @@ test_create_get(void **state)
 	struct resource	 r, g;
 	struct ds_err	 err;
 	const struct res_meta *m;
-	char		*text;
+	struct stat	 st;
+	char		*text, path[256];
+	mode_t		 mask;
 
 	(void)state;
+	mask = umask(022);
+	umask(mask);
 	peer(&r, "rack1-tor", 64567);
 	assert_int_equal(ds_create(ds, &r, &err), 0);
 	m = res_meta_const(&r);
@@ -203,6 +207,17 @@ test_create_get(void **state)
 	    "Metadata.ResourceVersion = '7' (field must not be set for a "
 	    "Create request)");
 	res_free(&r);
+
+	/* An update keeps the file's mode; a new file follows the umask. */
+	snprintf(path, sizeof(path), "%s/bgppeers/rack1-tor.yaml", tdir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644 & ~mask);
+	assert_int_equal(chmod(path, 0600), 0);
+	peer(&r, "rack1-tor", 64569);
+	assert_int_equal(ds_update(ds, &r, &err), 0);
+	res_free(&r);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
 
 	assert_int_equal(ds_get(ds, RES_BGPPEER, "nope", &g, &err), -1);
 	assert_int_equal(err.code, DS_ENOENT);
@@ -503,6 +518,35 @@ test_watch(void **state)
 	assert_int_equal(unlink(b), 0);
 	assert_int_equal(watch_wait(w, 1000), 1);
 	assert_int_equal(ds_delete(ds, RES_BGPPEER, "p1", NULL, &err), 0);
+	assert_int_equal(watch_wait(w, 1000), 1);
+	while (watch_wait(w, 50) != -1)
+		;
+
+	/* The kind directory removed and made again. */
+	snprintf(a, sizeof(a), "rm -rf %s/bgppeers", tdir);
+	assert_int_equal(system(a), 0);
+	assert_int_equal(watch_wait(w, 1000), 1);
+	while (watch_wait(w, 50) != -1)
+		;
+	peer(&r, "p2", 1);
+	assert_int_equal(ds_create(ds, &r, &err), 0);
+	res_free(&r);
+	assert_int_equal(watch_wait(w, 1000), 1);
+	while (watch_wait(w, 50) != -1)
+		;
+
+	/*
+	 * The datastore directory moved away: one change, then nothing to
+	 * watch until ds_watch_start() is called again after it is back.
+	 */
+	snprintf(a, sizeof(a), "%s.old", tdir);
+	assert_int_equal(rename(tdir, a), 0);
+	assert_int_equal(watch_wait(w, 1000), 1);
+	assert_int_equal(rename(a, tdir), 0);
+	assert_int_equal(ds_watch_start(w, &err), 0);
+	peer(&r, "p3", 1);
+	assert_int_equal(ds_create(ds, &r, &err), 0);
+	res_free(&r);
 	assert_int_equal(watch_wait(w, 1000), 1);
 	ds_close(w);
 	ds_close(ds);
