@@ -565,8 +565,9 @@ plan_sort_sessions(struct plan_ctx *ctx)
 {
 	struct plan	*p = ctx->p;
 
-	qsort(p->sessions, p->nsessions, sizeof(*p->sessions),
-	    plan_session_cmp);
+	if (p->nsessions > 1)
+		qsort(p->sessions, p->nsessions, sizeof(*p->sessions),
+		    plan_session_cmp);
 }
 
 static int

@@ -286,6 +286,11 @@ void		 plan_session_name(char *, size_t, enum plan_type,
 const char	*plan_type_str(enum plan_type);
 const char	*plan_nexthop_str(enum plan_nexthop);
 
+/* plan_export.c */
+int		 plan_prefix_cmp(const struct plan_prefix *,
+		    const struct plan_prefix *);
+void		 plan_prefix_fmt(const struct plan_prefix *, char *, size_t);
+
 /* plan_json.c */
 char		*plan_to_json(const struct plan *);
 void		 plan_print_text(FILE *, const struct plan *);

@@ -109,8 +109,5 @@ int		 plan_session_filters(struct plan_ctx *,
 void		 plan_filters_sort(struct plan_ctx *);
 void		 plan_prefix_set(struct plan_prefix *,
 		    const struct bgpd_addr *, int);
-int		 plan_prefix_cmp(const struct plan_prefix *,
-		    const struct plan_prefix *);
-void		 plan_prefix_fmt(const struct plan_prefix *, char *, size_t);
 
 #endif
