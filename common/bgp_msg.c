@@ -385,6 +385,25 @@ bgp_notification_encode_shutdown(uint8_t sub, const char *text,
 	    len);
 }
 
+int
+bgp_notification_encode_maxprefix(uint8_t aid, uint32_t limit, uint8_t *buf,
+    size_t len)
+{
+	uint8_t		 data[7];
+	uint16_t	 afi;
+	uint8_t		 safi;
+
+	/* RFC 4486 4: AFI, SAFI and the upper bound, 7 octets. */
+	if (aid >= BGP_AID_MAX)
+		return -1;
+	bgp_aid_to(aid, &afi, &safi);
+	bgp_put16(data, afi);
+	data[2] = safi;
+	bgp_put32(data + 3, limit);
+	return bgp_notification_encode(BGP_ERR_CEASE, BGP_CEASE_MAXPREFIX, data,
+	    sizeof(data), buf, len);
+}
+
 static void
 bgp_shutdown_decode(struct bgp_notification *n)
 {

@@ -236,6 +236,9 @@ enum bgp_capa_code {
 /* Shutdown communication (RFC 8203, extended to 255 octets by RFC 9003). */
 #define BGP_SHUTDOWN_MAX	255
 
+/* A buffer for any AS path bgp_update_aspath() can produce. */
+#define BGP_ASPATH_BUFMAX	(3 * BGP_MAXLEN_EXT)
+
 /* Largest NOTIFICATION data that fits an unextended message. */
 #define BGP_ERR_DATA_MAX	(BGP_MAXLEN - BGP_NOTIFY_MINLEN)
 #define BGP_REASON_MAX		160
@@ -404,7 +407,9 @@ struct bgp_attrs {
 struct bgp_update {
 	enum bgp_verdict verdict;
 	struct bgp_err	 err;		/* NOTIFICATION for BGP_UPD_RESET */
-	uint8_t		 discarded[32];	/* bitmap of attribute types dropped */
+	uint8_t		 discarded[32];	/* bitmap of attribute types dropped;
+					   duplicates (RFC 7606 3 g) are
+					   dropped unmarked, the first kept */
 	uint8_t		 eor;		/* this is an End-of-RIB marker */
 	uint8_t		 eor_aid;
 	uint8_t		 has_mp_reach;	/* MP_REACH_NLRI of a known family */
@@ -523,6 +528,9 @@ int		 bgp_notification_encode_err(const struct bgp_err *, uint8_t *,
 /* Cease with subcode 2 or 4 and an RFC 8203 text (may be NULL or ""). */
 int		 bgp_notification_encode_shutdown(uint8_t, const char *,
 		    uint8_t *, size_t);
+/* Cease, Maximum Number of Prefixes Reached, for aid and the limit. */
+int		 bgp_notification_encode_maxprefix(uint8_t, uint32_t,
+		    uint8_t *, size_t);
 int		 bgp_notification_decode(const uint8_t *, size_t,
 		    struct bgp_notification *, struct bgp_err *);
 
@@ -620,7 +628,6 @@ size_t		 bgp_update_count(const struct bgp_update *,
  * AS_PATH length plus the AS4_PATH length always suffices, so
  * BGP_ASPATH_BUFMAX does for any message.
  */
-#define BGP_ASPATH_BUFMAX	(3 * BGP_MAXLEN_EXT)
 int		 bgp_update_aspath(const struct bgp_update *, uint8_t *, size_t);
 int		 bgp_is_discarded(const struct bgp_update *, uint8_t);
 

@@ -436,7 +436,8 @@ bgp_caps_negotiate(const struct bgp_open *l, const struct bgp_open *r,
 	if (r->holdtime == 1 || r->holdtime == 2 || l->holdtime == 1 ||
 	    l->holdtime == 2) {
 		bgp_err_set(err, BGP_ERR_OPEN, BGP_ERROPEN_HOLDTIME, NULL, 0,
-		    "OPEN: unacceptable hold time %u", r->holdtime);
+		    "OPEN: unacceptable hold time %u (ours %u)", r->holdtime,
+		    l->holdtime);
 		return -1;
 	}
 	s->holdtime = l->holdtime < r->holdtime ? l->holdtime : r->holdtime;

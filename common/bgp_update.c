@@ -795,6 +795,23 @@ bgp_update_classic(struct bgp_update *u)
 	return 0;
 }
 
+/*
+ * Classic fields on a session without IPv4 unicast: the prefixes cannot be
+ * used, and like an MP attribute of a family not negotiated they are
+ * ignored rather than the session reset.
+ */
+static void
+bgp_update_no_ipv4(struct bgp_update *u, const struct bgp_sess *s)
+{
+	if (s->af[BGP_AID_IPV4] || (u->withdrawn_len == 0 && u->nlri_len == 0))
+		return;
+	bgp_upd_verdict(u, BGP_UPD_ATTR_DISCARD, "UPDATE: IPv4 unicast not "
+	    "negotiated, %u octets of prefixes ignored",
+	    u->withdrawn_len + u->nlri_len);
+	u->withdrawn_len = 0;
+	u->nlri_len = 0;
+}
+
 enum bgp_verdict
 bgp_update_decode(const uint8_t *msg, size_t len, const struct bgp_sess *s,
     struct bgp_update *u)
@@ -816,6 +833,7 @@ bgp_update_decode(const uint8_t *msg, size_t len, const struct bgp_sess *s,
 	if (bgp_update_fields(u, msg + BGP_HDR_LEN, len - BGP_HDR_LEN) == -1 ||
 	    bgp_update_classic(u) == -1)
 		return u->verdict;
+	bgp_update_no_ipv4(u, s);
 	bgp_attrs_parse(&c);
 	if (u->verdict == BGP_UPD_RESET)
 		return u->verdict;

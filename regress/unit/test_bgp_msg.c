@@ -713,6 +713,95 @@ test_notification_shutdown_bad(void **state)
 	assert_false(n.has_shutdown);
 }
 
+/* Every code and subcode: encoded, decoded, named as the RFCs do. */
+static void
+test_notification_all_codes(void **state)
+{
+	static const struct {
+		uint8_t		 code;
+		uint8_t		 sub;
+		const char	*str;
+	} all[] = {
+		{ 1, 1, "Message Header Error: Connection Not Synchronized" },
+		{ 1, 2, "Message Header Error: Bad Message Length" },
+		{ 1, 3, "Message Header Error: Bad Message Type" },
+		{ 2, 0, "OPEN Message Error: Unspecific" },
+		{ 2, 1, "OPEN Message Error: Unsupported Version Number" },
+		{ 2, 2, "OPEN Message Error: Bad Peer AS" },
+		{ 2, 3, "OPEN Message Error: Bad BGP identifier" },
+		{ 2, 4, "OPEN Message Error: Unsupported Optional Parameter" },
+		{ 2, 6, "OPEN Message Error: Unacceptable Hold Time" },
+		{ 2, 7, "OPEN Message Error: Unsupported Capability" },
+		{ 2, 11, "OPEN Message Error: Role Mismatch" },
+		{ 3, 1, "UPDATE Message Error: Malformed Attribute List" },
+		{ 3, 2, "UPDATE Message Error: Unrecognized Well-known "
+		    "Attribute" },
+		{ 3, 3, "UPDATE Message Error: Missing Well-known Attribute" },
+		{ 3, 4, "UPDATE Message Error: Attribute Flags Error" },
+		{ 3, 5, "UPDATE Message Error: Attribute Length Error" },
+		{ 3, 6, "UPDATE Message Error: Invalid ORIGIN Attribute" },
+		{ 3, 8, "UPDATE Message Error: Invalid NEXT_HOP Attribute" },
+		{ 3, 9, "UPDATE Message Error: Optional Attribute Error" },
+		{ 3, 10, "UPDATE Message Error: Invalid Network Field" },
+		{ 3, 11, "UPDATE Message Error: Malformed AS_PATH" },
+		{ 4, 0, "Hold Timer Expired" },
+		{ 5, 0, "Finite State Machine Error: Unspecified Error" },
+		{ 5, 1, "Finite State Machine Error: Receive Unexpected "
+		    "Message in OpenSent State" },
+		{ 5, 2, "Finite State Machine Error: Receive Unexpected "
+		    "Message in OpenConfirm State" },
+		{ 5, 3, "Finite State Machine Error: Receive Unexpected "
+		    "Message in Established State" },
+		{ 6, 1, "Cease: Maximum Number of Prefixes Reached" },
+		{ 6, 2, "Cease: Administrative Shutdown" },
+		{ 6, 3, "Cease: Peer De-configured" },
+		{ 6, 4, "Cease: Administrative Reset" },
+		{ 6, 5, "Cease: Connection Rejected" },
+		{ 6, 6, "Cease: Other Configuration Change" },
+		{ 6, 7, "Cease: Connection Collision Resolution" },
+		{ 6, 8, "Cease: Out of Resources" },
+		{ 6, 9, "Cease: Hard Reset" },
+		{ 6, 10, "Cease: BFD Down" },
+		{ 7, 1, "ROUTE-REFRESH Message Error: Invalid Message Length" },
+	};
+	struct bgp_notification	 n;
+	uint8_t			 b[64];
+	char			 s[160];
+	size_t			 i;
+	int			 len;
+
+	(void)state;
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		len = bgp_notification_encode(all[i].code, all[i].sub, NULL, 0,
+		    b, sizeof(b));
+		assert_int_equal(len, 21);
+		assert_int_equal(bgp_notification_decode(b, 21, &n, &err), 0);
+		assert_int_equal(n.code, all[i].code);
+		assert_int_equal(n.subcode, all[i].sub);
+		assert_string_equal(bgp_notification_str(0, 0, &n, s,
+		    sizeof(s)), all[i].str);
+	}
+}
+
+static void
+test_notification_maxprefix(void **state)
+{
+	struct bgp_notification	 n;
+	uint8_t			 b[64];
+	int			 len;
+
+	(void)state;
+	len = bgp_notification_encode_maxprefix(BGP_AID_IPV6, 1000, b,
+	    sizeof(b));
+	assert_int_equal(len, 28);
+	assert_int_equal(bgp_notification_decode(b, (size_t)len, &n, &err), 0);
+	assert_int_equal(n.code, BGP_ERR_CEASE);
+	assert_int_equal(n.subcode, BGP_CEASE_MAXPREFIX);
+	assert_memory_equal(n.data, "\0\2\1\0\0\x03\xe8", 7);
+	assert_int_equal(bgp_notification_encode_maxprefix(BGP_AID_MAX, 1, b,
+	    sizeof(b)), -1);
+}
+
 /* ROUTE-REFRESH */
 
 static void
@@ -825,6 +914,8 @@ main(void)
 		cmocka_unit_test(test_notification_err),
 		cmocka_unit_test(test_notification_shutdown),
 		cmocka_unit_test(test_notification_shutdown_bad),
+		cmocka_unit_test(test_notification_all_codes),
+		cmocka_unit_test(test_notification_maxprefix),
 		cmocka_unit_test(test_rrefresh),
 		cmocka_unit_test(test_rrefresh_badlen),
 		cmocka_unit_test(test_names),

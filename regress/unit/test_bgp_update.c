@@ -911,6 +911,22 @@ test_mp_family_not_negotiated(void **state)
 }
 
 static void
+test_ipv4_not_negotiated(void **state)
+{
+	(void)state;
+	s.af[BGP_AID_IPV4] = 0;
+	assert_int_equal(dec(mk(NULL, 0)), BGP_UPD_ATTR_DISCARD);
+	expect(BGP_UPD_ATTR_DISCARD, "IPv4 unicast not negotiated");
+	assert_int_equal(bgp_update_count(&u, BGP_SECT_NLRI), 0);
+	assert_int_equal(dec(tb_update(m, nlri2, sizeof(nlri2), NULL, 0, NULL,
+	    0)), BGP_UPD_ATTR_DISCARD);
+	assert_int_equal(bgp_update_count(&u, BGP_SECT_WITHDRAWN), 0);
+	/* Malformed ones still reset: the framing is the same. */
+	assert_int_equal(dec(tb_update(m, (const uint8_t *)"\x21", 1, NULL, 0,
+	    NULL, 0)), BGP_UPD_RESET);
+}
+
+static void
 test_withdraw_mp_nexthop(void **state)
 {
 	uint8_t	 mp[64];
@@ -1225,6 +1241,7 @@ main(void)
 		cmocka_unit_test_setup(test_withdraw_missing, setup),
 		cmocka_unit_test_setup(test_withdraw_overrun, setup),
 		cmocka_unit_test_setup(test_mp_family_not_negotiated, setup),
+		cmocka_unit_test_setup(test_ipv4_not_negotiated, setup),
 		cmocka_unit_test_setup(test_withdraw_mp_nexthop, setup),
 		cmocka_unit_test_setup(test_duplicate, setup),
 		cmocka_unit_test_setup(test_unknown_attrs, setup),
