@@ -775,6 +775,96 @@ test_crash(void **state)
 	assert_true(v[0] > 10);
 }
 
+/*
+ * Readers take no lock: while a writer rewrites resources as fast as it
+ * can, every load sees only whole files.
+ */
+static void
+test_concurrent_read(void **state)
+{
+	struct ds		*ds = open_ds();
+	struct res_set		 set;
+	struct res_errors	 bad;
+	struct ds_err		 err;
+	struct resource		 r;
+	pid_t			 pid;
+	int			 i, status;
+
+	(void)state;
+	peer(&r, "peer0", 1);
+	assert_int_equal(ds_create(ds, &r, &err), 0);
+	res_free(&r);
+	fflush(NULL);
+	if ((pid = fork()) == 0)
+		crash_writer(2);
+	assert_true(pid > 0);
+	for (i = 0; i < 300; i++) {
+		res_set_init(&set);
+		memset(&bad, 0, sizeof(bad));
+		assert_int_equal(ds_load(ds, &set, &bad, &err), 0);
+		if (bad.n != 0)
+			fail_msg("load %d: %s", i, bad.msgs[0]);
+		assert_non_null(res_set_bgppeer(&set, "peer0"));
+		res_set_free(&set);
+		res_errors_free(&bad);
+	}
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	ds_close(ds);
+}
+
+/* Two writers at once: the lock hands out every revision once. */
+static void
+test_two_writers(void **state)
+{
+	struct ds		*ds;
+	struct res_list		 l;
+	struct res_errors	 bad;
+	struct resource		 r;
+	struct ds_err		 err;
+	char			 name[16], seen[201];
+	pid_t			 pid[2];
+	int			 w, i, status, v;
+
+	(void)state;
+	fflush(NULL);
+	for (w = 0; w < 2; w++) {
+		if ((pid[w] = fork()) == 0) {
+			if ((ds = ds_open_file(tdir, 0, &err)) == NULL)
+				_exit(1);
+			for (i = 0; i < 100; i++) {
+				snprintf(name, sizeof(name), "w%d-%d", w, i);
+				peer(&r, name, 1);
+				if (ds_create(ds, &r, &err) == -1)
+					_exit(2);
+				res_free(&r);
+			}
+			_exit(0);
+		}
+		assert_true(pid[w] > 0);
+	}
+	for (w = 0; w < 2; w++) {
+		assert_int_equal(waitpid(pid[w], &status, 0), pid[w]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	ds = open_ds();
+	memset(&l, 0, sizeof(l));
+	memset(&bad, 0, sizeof(bad));
+	memset(seen, 0, sizeof(seen));
+	assert_int_equal(ds_list(ds, RES_BGPPEER, &l, NULL, &bad, &err), 0);
+	assert_int_equal(l.n, 200);
+	for (i = 0; i < 200; i++) {
+		v = atoi(res_meta(&l.items[i])->resource_version);
+		assert_true(v >= 1 && v <= 200);
+		assert_int_equal(seen[v], 0);
+		seen[v] = 1;
+	}
+	assert_string_equal(read_text(".revision"), "200\n");
+	res_list_free(&l);
+	res_errors_free(&bad);
+	ds_close(ds);
+}
+
 int
 main(void)
 {
@@ -794,6 +884,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_disk_full, setup_dir,
 		    teardown_dir),
 		cmocka_unit_test_setup_teardown(test_crash, setup_dir,
+		    teardown_dir),
+		cmocka_unit_test_setup_teardown(test_concurrent_read,
+		    setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_two_writers, setup_dir,
 		    teardown_dir),
 	};
 
