@@ -42,6 +42,21 @@
  * and files not ending in ".yaml" are ignored; so are unknown
  * directories.  Symbolic links and non-regular files named *.yaml are
  * reported as bad files.
+ *
+ * Loading (ds_load): every file is parsed and validated; a bad one is
+ * reported as "path:line:col: why" and skipped, the rest is loaded.
+ * Whether to run with that or keep the last good plan is the caller's
+ * decision.
+ *
+ * Watching: ds_watch_start(), then add ds_watch_fd() to the event loop
+ * (EV_READ | EV_PERSIST) and call ds_watch_drain() when it is readable:
+ * 1 means that resources may have changed (reload them all: the watch
+ * says that, not what), 0 that nothing relevant happened.  One apply of
+ * N resources makes the descriptor readable up to N times; coalescing
+ * such a burst (e.g. a short timer restarted on each change) is the
+ * caller's job.  If the datastore directory itself is moved away or
+ * removed, drain reports one change and watching stops until
+ * ds_watch_start() is called again (tortied does on reload).
  */
 #ifndef TORTIE_DATASTORE_H
 #define TORTIE_DATASTORE_H
