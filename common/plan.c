@@ -216,14 +216,14 @@ plan_secret_lookup(struct plan_ctx *ctx, const struct res_secret_ref *ref)
 	c->key = ref->key;
 	if (ctx->opts == NULL || ctx->opts->secrets_dir == NULL ||
 	    ctx->opts->secrets_dir[0] == '\0')
-		snprintf(c->err, sizeof(c->err), "no secretsDir configured");
+		snprintf(c->err, sizeof(c->err), "secret %s/%s: no secretsDir "
+		    "configured", ref->name, ref->key);
 	else if (plan_secret_read(ctx->opts->secrets_dir, ref->name,
 	    ref->key, c->value, sizeof(c->value), c->err,
 	    sizeof(c->err)) == 0)
 		c->ok = 1;
 	if (!c->ok && !(ref->has_optional && ref->optional))
-		plan_warn(ctx, "password secret %s/%s: %s", ref->name,
-		    ref->key, c->err);
+		plan_warn(ctx, "password: %s", c->err);
 	return c;
 }
 
@@ -627,6 +627,7 @@ static int
 plan_ctx_init(struct plan_ctx *ctx, const struct res_set *rs,
     const char *node, const struct plan_opts *opts, struct plan *p)
 {
+	char	 buf[RES_NAME_MAX + 6];
 	size_t	 i;
 
 	ctx->rs = rs;
@@ -634,12 +635,8 @@ plan_ctx_init(struct plan_ctx *ctx, const struct res_set *rs,
 	ctx->p = p;
 	RB_INIT(&ctx->entries);
 	ctx->defcfg = plan_bgpconfig(rs, "default");
-	if (strlen(node) + 5 < sizeof(p->node)) {
-		char	 buf[RES_NAME_MAX + 6];
-
-		snprintf(buf, sizeof(buf), "node.%s", node);
-		ctx->nodecfg = plan_bgpconfig(rs, buf);
-	}
+	snprintf(buf, sizeof(buf), "node.%s", node);
+	ctx->nodecfg = plan_bgpconfig(rs, buf);
 	ctx->global_as = RES_DEFAULT_ASN;
 	if (ctx->defcfg != NULL && ctx->defcfg->spec.has_as_number)
 		ctx->global_as = ctx->defcfg->spec.as_number;
@@ -695,6 +692,7 @@ void
 plan_free(struct plan *p)
 {
 	size_t	 i;
+	int	 l;
 
 	if (p == NULL)
 		return;
@@ -706,12 +704,9 @@ plan_free(struct plan *p)
 	free(p->pools);
 	free(p->services);
 	free(p->comms);
-	for (i = 0; i < p->nfilters; i++) {
-		int	 l;
-
+	for (i = 0; i < p->nfilters; i++)
 		for (l = 0; l < RES_FILTER_NLISTS; l++)
 			free(p->filters[i].rules[l]);
-	}
 	free(p->filters);
 	for (i = 0; i < p->nwarnings; i++)
 		free(p->warnings[i]);

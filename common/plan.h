@@ -89,7 +89,7 @@ struct plan_session {
 	struct bgpd_addr cluster_id;	/* JSON clusterID: ours if rr_client */
 	uint8_t		 ttl_security;	/* JSON ttlSecurity: 0 off, else hops */
 	enum plan_pw_state pw_state;	/* JSON password: == PLAN_PW_OK */
-	char		 password[PLAN_PASSWORD_MAX + 1];	/* never printed */
+	char		 password[PLAN_PASSWORD_MAX + 1];	/* not printed */
 	char		 pw_error[PLAN_ERR_MAX];	/* why MISSING */
 	enum plan_nexthop next_hop;	/* JSON nextHop */
 	int		 has_restart_time;	/* JSON restartTime or null */
@@ -210,7 +210,7 @@ struct plan {
 	size_t		 npools;
 	struct plan_service *services;	/* kind, then cidr order */
 	size_t		 nservices;
-	int		 lb_aggregation;	/* serviceLoadBalancerAggregation */
+	int		 lb_aggregation;	/* LB ranges as a whole */
 	struct plan_comm_prefix *comms;	/* IPv4 then IPv6, as written */
 	size_t		 ncomms;
 	struct plan_filter *filters;	/* sorted by name */

@@ -28,7 +28,7 @@ struct plan_nodeinfo {
 	uint32_t		 asn;		/* node AS, else global */
 	struct bgpd_addr	 cluster_id;	/* af 0: not an RR */
 	uint16_t		 node_port;	/* node.<n> listenPort or 0 */
-	uint16_t		 port;		/* node_port, else global, or 0 */
+	uint16_t		 port;		/* node_port, else global, 0 */
 	struct sel_labels	 labels;
 };
 

@@ -216,26 +216,52 @@ plan_text_options(const struct plan *p, const struct plan_session *s,
 			    p->filters[s->filters[i]].name);
 }
 
+/* Column widths that fit the widest name, group and address. */
+static void
+plan_text_widths(const struct plan *p, int w[3])
+{
+	const struct plan_session	*s;
+	char				 a[ADDRSTRLEN];
+	size_t				 i;
+
+	w[0] = 4;
+	w[1] = 5;
+	w[2] = 4;
+	for (i = 0; i < p->nsessions; i++) {
+		s = &p->sessions[i];
+		if ((int)strlen(s->name) > w[0])
+			w[0] = (int)strlen(s->name);
+		if ((int)strlen(s->group) > w[1])
+			w[1] = (int)strlen(s->group);
+		addr_ntop(&s->peer_ip, a, sizeof(a));
+		if ((int)strlen(a) > w[2])
+			w[2] = (int)strlen(a);
+	}
+}
+
 static void
 plan_text_sessions(FILE *fp, const struct plan *p)
 {
 	const struct plan_session	*s;
 	char				 a[ADDRSTRLEN], opts[1024];
 	size_t				 i;
+	int				 w[3];
 
 	fprintf(fp, "\nSessions (%zu):\n", p->nsessions);
 	if (p->nsessions == 0)
 		return;
-	fprintf(fp, "%-32s %-17s %-20s %-39s %5s %10s %10s  %s\n", "NAME",
-	    "TYPE", "GROUP", "PEER", "PORT", "PEER AS", "LOCAL AS",
-	    "OPTIONS");
+	plan_text_widths(p, w);
+	fprintf(fp, "%-*s  %-17s  %-*s  %-*s  %5s  %10s  %10s  %s\n", w[0],
+	    "NAME", "TYPE", w[1], "GROUP", w[2], "PEER", "PORT", "PEER AS",
+	    "LOCAL AS", "OPTIONS");
 	for (i = 0; i < p->nsessions; i++) {
 		s = &p->sessions[i];
 		plan_text_options(p, s, opts, sizeof(opts));
-		fprintf(fp, "%-32s %-17s %-20s %-39s %5u %10u %10u  %s\n",
-		    s->name, plan_type_str(s->type), s->group,
-		    addr_ntop(&s->peer_ip, a, sizeof(a)), (unsigned)s->port,
-		    s->peer_as, s->local_as, plan_or_dash(opts));
+		fprintf(fp, "%-*s  %-17s  %-*s  %-*s  %5u  %10u  %10u  %s\n",
+		    w[0], s->name, plan_type_str(s->type), w[1], s->group,
+		    w[2], addr_ntop(&s->peer_ip, a, sizeof(a)),
+		    (unsigned)s->port, s->peer_as, s->local_as,
+		    plan_or_dash(opts));
 	}
 }
 
@@ -304,13 +330,7 @@ plan_text_comms(FILE *fp, const struct plan *p)
 		plan_prefix_fmt(&cp->cidr, buf, sizeof(buf));
 		fprintf(fp, "%-24s%s", i ? "" : "Communities:", buf);
 		for (j = 0; j < cp->ncomms; j++) {
-			if (cp->comms[j].large)
-				snprintf(c, sizeof(c), "%u:%u:%u",
-				    cp->comms[j].a, cp->comms[j].b,
-				    cp->comms[j].c);
-			else
-				snprintf(c, sizeof(c), "%u:%u",
-				    cp->comms[j].a, cp->comms[j].b);
+			res_comm_fmt(&cp->comms[j], c, sizeof(c));
 			fprintf(fp, " %s", c);
 		}
 		fprintf(fp, "\n");

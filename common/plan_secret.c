@@ -55,7 +55,8 @@ plan_secret_read(const char *dir, const char *name, const char *key,
 	if (len > 0)
 		buf[0] = '\0';
 	if (!plan_secret_part_ok(name) || !plan_secret_part_ok(key)) {
-		snprintf(err, errlen, "bad secret name or key");
+		snprintf(err, errlen, "secret %s/%s: bad name or key",
+		    name ? name : "", key ? key : "");
 		return -1;
 	}
 	if (len < 2 || dir == NULL || (size_t)snprintf(path, sizeof(path),

@@ -288,7 +288,7 @@ test_export_data(void **state)
 	/* No secrets directory: no password, and a warning. */
 	assert_int_equal(session(&p, "Global_198_18_100_1")->pw_state,
 	    PLAN_PW_MISSING);
-	assert_true(has_warning(&p, "password secret s/k"));
+	assert_true(has_warning(&p, "password: secret s/k: no secretsDir"));
 	assert_string_equal(addr_ntop(
 	    &session(&p, "Global_198_18_100_1")->reachable_by, buf,
 	    sizeof(buf)), "198.18.0.254");
@@ -499,6 +499,7 @@ test_diff(void **state)
 	struct plan			 o, n;
 	struct plan_diff		 d;
 	const struct plan_diff_entry	*e;
+	size_t				 i;
 
 	(void)state;
 	compute(diff_old, "n1", NULL, &o);
@@ -528,7 +529,7 @@ test_diff(void **state)
 	/* Same plan twice: everything unchanged. */
 	assert_int_equal(plan_diff(&n, &n, &d), 0);
 	assert_false(d.export_changed);
-	for (size_t i = 0; i < d.n; i++)
+	for (i = 0; i < d.n; i++)
 		assert_int_equal(d.entries[i].change, PLAN_UNCHANGED);
 	plan_diff_free(&d);
 
