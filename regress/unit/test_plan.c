@@ -323,6 +323,59 @@ test_communities_default(void **state)
 	plan_free(&p);
 }
 
+/* Only listenPort, prefixAdvertisements, logSeverityScreen per node. */
+static void
+test_node_config(void **state)
+{
+	static const char yaml[] =
+	    HDR "kind: BGPConfiguration\nmetadata: {name: default}\n"
+	    "spec: {logSeverityScreen: Warning}\n---\n"
+	    HDR "kind: BGPConfiguration\nmetadata: {name: node.n1}\n"
+	    "spec: {bindMode: NodeIP, listenPort: 1179, "
+	    "logSeverityScreen: Debug}\n---\n"
+	    HDR "kind: BGPConfiguration\nmetadata: {name: node.n2}\n"
+	    "spec: {listenPort: 1180}\n---\n"
+	    HDR "kind: Node\nmetadata: {name: n1}\n"
+	    "spec: {bgp: {ipv4Address: 198.18.0.1/16}}\n---\n"
+	    HDR "kind: Node\nmetadata: {name: n2}\n"
+	    "spec: {bgp: {ipv4Address: 198.18.0.2/16}}\n";
+	struct plan	 p;
+
+	(void)state;
+	compute(yaml, "n1", NULL, &p);
+	assert_int_equal(p.bind_mode, PLAN_BIND_NONE);
+	assert_int_equal(p.listen_port, 1179);
+	assert_int_equal(p.log_severity, RES_LOG_DEBUG);
+	assert_int_equal(session(&p, "Mesh_198_18_0_2")->port, 1180);
+	plan_free(&p);
+	compute(yaml, "n2", NULL, &p);
+	assert_int_equal(p.log_severity, RES_LOG_WARNING);
+	assert_int_equal(p.listen_port, 1180);
+	plan_free(&p);
+}
+
+static void
+test_bind_mode(void **state)
+{
+	static const char yaml[] =
+	    HDR "kind: BGPConfiguration\nmetadata: {name: default}\n"
+	    "spec: {bindMode: NodeIP}\n---\n"
+	    HDR "kind: Node\nmetadata: {name: n1}\n"
+	    "spec: {bgp: {ipv4Address: 198.18.0.1/16, "
+	    "ipv6Address: '2001:db8::1/64'}}\n";
+	struct plan	 p;
+	char		 buf[ADDRSTRLEN];
+
+	(void)state;
+	compute(yaml, "n1", NULL, &p);
+	assert_int_equal(p.bind_mode, PLAN_BIND_NODE_IP);
+	assert_string_equal(addr_ntop(&p.ipv6.addr, buf, sizeof(buf)),
+	    "2001:db8::1");
+	assert_int_equal(p.ipv6.plen, 64);
+	assert_int_equal(p.listen_port, 179);
+	plan_free(&p);
+}
+
 static char	 tmpdir[64];
 
 static void
@@ -714,6 +767,8 @@ main(void)
 		cmocka_unit_test(test_session_names),
 		cmocka_unit_test(test_export_data),
 		cmocka_unit_test(test_communities_default),
+		cmocka_unit_test(test_node_config),
+		cmocka_unit_test(test_bind_mode),
 		cmocka_unit_test_setup_teardown(test_secrets, secrets_setup,
 		    secrets_teardown),
 		cmocka_unit_test_setup_teardown(test_secrets_in_plan,
