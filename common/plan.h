@@ -274,6 +274,16 @@ struct plan_diff {
 	int		 export_changed;	/* pools, blocks, services... */
 };
 
+/*
+ * plan_compute(resources, node, opts, plan, err, errlen) fills *plan
+ * (whatever it held is overwritten: plan_free() a previous one first) and
+ * returns 0; what it ignored is in plan->warnings.  It fails with -1, an
+ * empty plan and a message in err only when no plan can be made: no such
+ * Node, a bad router ID option, a BGPFilter beyond tortie's limits.  opts
+ * may be NULL.  plan_to_json() returns a string to free(); plan_diff()
+ * fills a struct plan_diff to plan_diff_free() (old may be NULL).
+ */
+
 /* plan.c */
 int		 plan_compute(const struct res_set *, const char *,
 		    const struct plan_opts *, struct plan *, char *, size_t);
