@@ -248,9 +248,13 @@ struct plan_opts {
 #define PLAN_DF_REACHABLE_BY	0x00008000
 #define PLAN_DF_NODE		0x00010000	/* router ID, AS, listen */
 #define PLAN_DF_ALL		0x0001ffff
-/* Changes that ribd applies by re-running policy, without a reset. */
-#define PLAN_DF_SOFT		(PLAN_DF_GROUP | PLAN_DF_NEXTHOP | \
-				 PLAN_DF_FILTERS | PLAN_DF_REACHABLE_BY)
+/*
+ * Changes that need no session reset: policy that ribd re-runs (next hop,
+ * filters), the reachableBy host route, and who dials (an established
+ * session stays).  A group change moves the session to another sessiond.
+ */
+#define PLAN_DF_SOFT		(PLAN_DF_NEXTHOP | PLAN_DF_FILTERS | \
+				 PLAN_DF_REACHABLE_BY | PLAN_DF_PASSIVE)
 
 enum plan_change {
 	PLAN_UNCHANGED,
