@@ -16,6 +16,8 @@
  * - Addresses are struct bgpd_addr (util.h).
  * - An "aid" is tortie's dense index of a supported AFI/SAFI pair.
  * - Functions return -1 on error unless their comment says otherwise.
+ * - Decoders accept messages of up to 65535 octets: holding a session to
+ *   4096 is bgp_hdr_parse()'s job, on the read path.
  *
  * RFCs: 4271 (base), 5492 (capabilities), 4760 (multiprotocol), 6793
  * (4-octet AS), 2918 and 7313 (route refresh), 4724 (graceful restart),
@@ -581,7 +583,10 @@ const char	*bgp_notification_str(uint8_t, uint8_t,
  */
 int		 bgp_open_decode(const uint8_t *, size_t, struct bgp_open *,
 		    struct bgp_err *);
-/* Decode a capabilities block (the value of optional parameters 2). */
+/*
+ * Decode a capabilities block (the value of an optional parameter of type
+ * 2) into c, which the caller zeroes first; several blocks accumulate.
+ */
 int		 bgp_caps_decode(const uint8_t *, size_t, struct bgp_caps *,
 		    struct bgp_err *);
 /* Encode an OPEN; as > 65535 goes out as AS_TRANS + 4-octet cap. */

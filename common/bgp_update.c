@@ -591,9 +591,13 @@ bgp_attrs_overrun(struct bgp_upd_ctx *c, const struct bgp_attr *a,
 {
 	char	 msg[BGP_REASON_MAX];
 
-	snprintf(msg, sizeof(msg), "UPDATE: %s (type %u) overruns the path "
-	    "attributes (%zu octets left)", bgp_attr_name(a->type), a->type,
-	    left);
+	if (left < 2)
+		snprintf(msg, sizeof(msg), "UPDATE: truncated attribute header "
+		    "(%zu octets left)", left);
+	else
+		snprintf(msg, sizeof(msg), "UPDATE: %s (type %u) overruns the "
+		    "path attributes (%zu octets left)",
+		    bgp_attr_name(a->type), a->type, left);
 	if (left >= 2 && (a->type == BGP_ATTR_MP_REACH_NLRI ||
 	    a->type == BGP_ATTR_MP_UNREACH_NLRI))
 		bgp_upd_reset(c->u, BGP_ERRUPD_ATTRLEN, NULL, 0, msg);
