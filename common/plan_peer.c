@@ -192,9 +192,6 @@ plan_forward_ip(struct plan_ctx *ctx, const struct res_bgppeer *bp,
 		e.calico_node = 1;
 		e.peer_node = first->node;
 	}
-	if (bp->spec.as_number == 0)
-		plan_warn(ctx, "BGPPeer %s: peerIP without asNumber: peer "
-		    "AS 0", bp_name(bp));
 	plan_emit(ctx, &e);
 }
 
@@ -380,6 +377,9 @@ plan_render(struct plan_ctx *ctx, const struct plan_entry *e)
 		s->local_as_override = 1;
 	}
 	s->same_as = s->peer_as == s->local_as;
+	if (e->forward_ip && e->peer_as == 0)
+		plan_warn(ctx, "BGPPeer %s: peerIP without asNumber: %s has "
+		    "peer AS 0", bp_name(bp), s->name);
 	if (bp->spec.source_address != RES_SRC_NONE)
 		s->source_addr = self->ip[fam];
 	if (bp->spec.has_ttl_security)
