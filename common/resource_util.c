@@ -152,7 +152,12 @@ fmt_frac(char *buf, size_t len, uint64_t v, int prec)
 		snprintf(buf, len, "%" PRIu64, v / p);
 		return;
 	}
-	snprintf(fb, sizeof(fb), "%0*" PRIu64, prec, frac);
+	/* prec is at most 9 (nanoseconds): the digits always fit. */
+	if (prec < 1 || prec > 9)
+		fatalx("%s: bad precision %d", __func__, prec);
+	if (snprintf(fb, sizeof(fb), "%0*" PRIu64, prec, frac) >=
+	    (int)sizeof(fb))
+		fatalx("%s: buffer too small", __func__);
 	for (n = prec; n > 0 && fb[n - 1] == '0'; n--)
 		fb[n - 1] = '\0';
 	if (snprintf(buf, len, "%" PRIu64 ".%s", v / p, fb) >= (int)len)
