@@ -37,4 +37,24 @@ is "$up_after" "$up_before" "reload without changes keeps sessions"
 grep -q '0 session change' "$LAB_DIR/node1.log"
 ok $? "reload without changes touches no session"
 
+# A change to one peer resets only that peer's sessions.
+since_of() {
+	lab_ctl 1 show neighbors -o json | tr -d '\n ' |
+	    sed 's/},{/}\n{/g' | grep "\"name\":\"$1\"" |
+	    sed 's/.*"since":"\([^"]*\)".*/\1/'
+}
+before2=$(since_of Mesh_198_18_0_2)
+sleep 1
+lab_tortiectl patch node node3 -p '{"spec": {"bgp": {"asNumber": "64513"}}}' \
+    >/dev/null
+wait_for 10 sh -c "grep -q 'Mesh_198_18_0_3: configuration changed' \
+    '$LAB_DIR/node1.log'"
+ok $? "node1 resets its session to node3 after node3's AS changed"
+lab_wait_established 1 4 30
+ok $? "node1: all sessions Established again (node3 now eBGP)"
+after2=$(since_of Mesh_198_18_0_2)
+is "$after2" "$before2" "node1's session to node2 was not touched"
+lab_ctl 1 show neighbors -o json | grep -q '"peerAS": 64513'
+ok $? "node1 sees node3 with AS 64513"
+
 done_testing
