@@ -55,8 +55,10 @@
  * N resources makes the descriptor readable up to N times; coalescing
  * such a burst (e.g. a short timer restarted on each change) is the
  * caller's job.  If the datastore directory itself is moved away or
- * removed, drain reports one change and watching stops until
- * ds_watch_start() is called again (tortied does on reload).
+ * removed, drain reports a change and watches it again as soon as it is
+ * back at its path (a directory renamed into place is picked up at
+ * once); if it is not, watching stops until ds_watch_start() is called
+ * again, e.g. on reload.  The descriptor never changes.
  */
 #ifndef TORTIE_DATASTORE_H
 #define TORTIE_DATASTORE_H
@@ -192,6 +194,7 @@ struct ds_fwatch *ds_fwatch_open(const char *, struct ds_err *);
 int		 ds_fwatch_fd(const struct ds_fwatch *);
 int		 ds_fwatch_drain(struct ds_fwatch *);
 int		 ds_fwatch_lost(const struct ds_fwatch *);
+int		 ds_fwatch_rewatch(struct ds_fwatch *);
 void		 ds_fwatch_close(struct ds_fwatch *);
 
 #endif

@@ -823,9 +823,14 @@ fb_watch_start(struct ds *ds, struct ds_err *err)
 {
 	struct fb	*fb = ds->be;
 
-	if (fb->watch != NULL && !ds_fwatch_lost(fb->watch))
+	if (fb->watch != NULL) {
+		if (ds_fwatch_rewatch(fb->watch) == -1) {
+			ds_seterr(err, DS_EIO, "watch %s: %s", fb->dir,
+			    strerror(errno));
+			return -1;
+		}
 		return 0;
-	ds_fwatch_close(fb->watch);
+	}
 	if ((fb->watch = ds_fwatch_open(fb->dir, err)) == NULL)
 		return -1;
 	return 0;

@@ -185,6 +185,18 @@ ds_fwatch_lost(const struct ds_fwatch *w)
 }
 
 /*
+ * Watch the datastore directory again after it went away (the same
+ * descriptor, so that an event already set up on it keeps working).
+ */
+int
+ds_fwatch_rewatch(struct ds_fwatch *w)
+{
+	if (w->topwd == -1)
+		fw_add_all(w);
+	return w->topwd == -1 ? -1 : 0;
+}
+
+/*
  * Read every pending event: 1 if a resource may have changed, 0 if
  * nothing relevant happened, -1 on a read error.  When the datastore
  * directory was moved or removed, watching it again is tried at once (a

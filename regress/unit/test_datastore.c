@@ -480,6 +480,7 @@ test_watch(void **state)
 	struct resource	 r;
 	struct ds_err	 err;
 	char		 buf[512], a[256], b[256];
+	int		 fd;
 
 	(void)state;
 	assert_int_equal(ds_watch_start(w, &err), 0);
@@ -539,11 +540,14 @@ test_watch(void **state)
 	 * The datastore directory moved away: one change, then nothing to
 	 * watch until ds_watch_start() is called again after it is back.
 	 */
+	fd = ds_watch_fd(w);
 	snprintf(a, sizeof(a), "%s.old", tdir);
 	assert_int_equal(rename(tdir, a), 0);
 	assert_int_equal(watch_wait(w, 1000), 1);
+	assert_int_equal(ds_watch_start(w, &err), -1);
 	assert_int_equal(rename(a, tdir), 0);
 	assert_int_equal(ds_watch_start(w, &err), 0);
+	assert_int_equal(ds_watch_fd(w), fd);
 	peer(&r, "p3", 1);
 	assert_int_equal(ds_create(ds, &r, &err), 0);
 	res_free(&r);
@@ -670,7 +674,7 @@ test_disk_full(void **state)
 #define CRASH_RUNS	200
 
 static void
-crash_writer(unsigned int start)
+crash_writer(unsigned int start, int ready)
 {
 	struct ds	*ds;
 	struct resource	 r;
@@ -680,6 +684,9 @@ crash_writer(unsigned int start)
 
 	if ((ds = ds_open_file(tdir, 0, &err)) == NULL)
 		_exit(1);
+	/* Tell the parent that writing starts now. */
+	if (ready != -1 && (write(ready, "", 1) != 1 || close(ready) == -1))
+		_exit(3);
 	for (n = start;; n++) {
 		for (i = 0; i < CRASH_PEERS; i++) {
 			snprintf(name, sizeof(name), "peer%u", i);
@@ -738,11 +745,12 @@ test_crash(void **state)
 	struct ds	*ds = open_ds();
 	struct resource	 r;
 	struct ds_err	 err;
-	struct timespec	 ts;
+	struct timespec	 ts, t0, t1;
 	unsigned int	 v[CRASH_PEERS], i;
-	char		 name[16];
+	long		 round_us, us;
+	char		 name[16], c;
 	pid_t		 pid;
-	int		 run, status;
+	int		 run, status, p[2];
 
 	(void)state;
 	for (i = 0; i < CRASH_PEERS; i++) {
@@ -752,16 +760,37 @@ test_crash(void **state)
 		res_free(&r);
 		v[i] = 1;
 	}
+	/* How long a round takes here: kills land within two rounds. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < CRASH_PEERS; i++) {
+		snprintf(name, sizeof(name), "peer%u", i);
+		peer(&r, name, 1);
+		assert_int_equal(ds_apply(ds, &r, &err), 0);
+		res_free(&r);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	round_us = (t1.tv_sec - t0.tv_sec) * 1000000L +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000;
+	if (round_us > 50000)
+		round_us = 50000;	/* slow disks: bound the test's time */
 	ds_close(ds);
 	srandom((unsigned int)getpid());
 	for (run = 0; run < CRASH_RUNS; run++) {
 		fflush(NULL);
+		assert_int_equal(pipe(p), 0);
 		/* Resume the round the last writer did not finish. */
-		if ((pid = fork()) == 0)
-			crash_writer(v[CRASH_PEERS - 1] + 1);
+		if ((pid = fork()) == 0) {
+			close(p[0]);
+			crash_writer(v[CRASH_PEERS - 1] + 1, p[1]);
+		}
 		assert_true(pid > 0);
-		ts.tv_sec = 0;
-		ts.tv_nsec = (random() % 20000) * 1000L;
+		close(p[1]);
+		/* Kill at a random point of the writes, not before them. */
+		assert_int_equal(read(p[0], &c, 1), 1);
+		close(p[0]);
+		us = random() % (2 * round_us + 1);
+		ts.tv_sec = us / 1000000;
+		ts.tv_nsec = (us % 1000000) * 1000L;
 		nanosleep(&ts, NULL);
 		kill(pid, SIGKILL);
 		assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -770,9 +799,10 @@ test_crash(void **state)
 			    WEXITSTATUS(status));
 		crash_check(run, v);
 	}
-	print_message("# %d kills, peer0 reached asNumber %u, %d stale "
-	    "temporary files\n", CRASH_RUNS, v[0], count_tmp("bgppeers"));
-	assert_true(v[0] > 10);
+	print_message("# %d kills within %ld us, peer0 reached asNumber %u, "
+	    "%d stale temporary files\n", CRASH_RUNS, 2 * round_us, v[0],
+	    count_tmp("bgppeers"));
+	assert_true(v[0] > 1);
 }
 
 /*
@@ -796,7 +826,7 @@ test_concurrent_read(void **state)
 	res_free(&r);
 	fflush(NULL);
 	if ((pid = fork()) == 0)
-		crash_writer(2);
+		crash_writer(2, -1);
 	assert_true(pid > 0);
 	for (i = 0; i < 300; i++) {
 		res_set_init(&set);
