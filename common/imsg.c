@@ -13,6 +13,7 @@
 #include <sys/uio.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -151,13 +152,14 @@ imsg_compose(struct imsgbuf *ib, uint32_t type, uint32_t peerid,
 	if (len > 0)
 		memcpy(p, data, len);
 	if (fd != -1) {
-		struct imsg_hdr	*h = (struct imsg_hdr *)(void *)
-		    (p - IMSG_HEADER_SIZE);
+		uint8_t		*lenp = p - IMSG_HEADER_SIZE +
+		    offsetof(struct imsg_hdr, len);
 		uint32_t	 l;
 
-		memcpy(&l, &h->len, sizeof(l));
+		/* The header may sit at any alignment in the buffer. */
+		memcpy(&l, lenp, sizeof(l));
 		l |= IMSG_LEN_FD;
-		memcpy(&h->len, &l, sizeof(l));
+		memcpy(lenp, &l, sizeof(l));
 		ib->fdout[ib->nfdout].off = off;
 		ib->fdout[ib->nfdout].fd = fd;
 		ib->nfdout++;
