@@ -99,7 +99,7 @@ struct se_buf {
 
 struct se_peer;
 
-/* One TCP connection of a peer; a peer has at most one per direction. */
+/* One TCP connection of a peer; a peer has at most two. */
 struct se_conn {
 	TAILQ_ENTRY(se_conn)	 entry;		/* linger list */
 	struct se_peer		*peer;		/* NULL while lingering */
@@ -126,7 +126,7 @@ TAILQ_HEAD(se_conn_list, se_conn);
 struct se_peer {
 	RB_ENTRY(se_peer)	 entry;
 	struct imsg_peer	 conf;
-	struct se_conn		*conn[SE_DIR_MAX];
+	struct se_conn		*conn[SE_DIR_MAX];	/* slots, any order */
 	struct event		*t_start;	/* retry, error wait, connect */
 	struct bgp_open		 lopen;		/* our OPEN */
 	uint8_t			 state;		/* reported; bgp_fsm_state */

@@ -4,8 +4,9 @@
  * messages to ribd and the parent.  The decisions are se_fsm_step()'s;
  * this file carries them out.
  *
- * A peer has at most one connection per direction.  Two exist only while
- * a collision is being resolved (RFC 4271 6.8).  A connection that ends
+ * A peer has at most two connections: a second one exists only while a
+ * collision (RFC 4271 6.8) or the peer's restart (RFC 4724) is being
+ * resolved.  A connection that ends
  * with a NOTIFICATION lingers, detached from its peer, until the
  * NOTIFICATION is written and the peer closed its side, or SE_LINGER_MS
  * passed, so that a reset does not destroy the NOTIFICATION in flight.
@@ -35,6 +36,7 @@
 #define SE_RIB_LOW		(4 * 1024 * 1024)
 #define SE_RESUME_MS		50
 #define SE_EXIT_MS		1000
+#define SE_RESET_MS		1000	/* restart after a new configuration */
 #define SE_BATCH_MAX		(IMSG_MAX_PIPE - IMSG_HEADER_SIZE)
 
 static struct event_base	*se_base;
@@ -70,6 +72,7 @@ static void	 se_peer_retry(struct se_peer *, int);
 static void	 se_peer_stop(struct se_peer *, uint8_t);
 static void	 se_peer_free(struct se_peer *);
 static struct se_conn *se_peer_est(struct se_peer *);
+static struct se_conn *se_peer_connecting(struct se_peer *);
 static void	 se_start_cb(evutil_socket_t, short, void *);
 static void	 se_dial(struct se_peer *);
 static void	 se_dial_failed(struct se_peer *, int);
@@ -96,7 +99,7 @@ static int	 se_msg_notification(struct se_conn *, const uint8_t *,
 		    size_t);
 static int	 se_msg_rrefresh(struct se_conn *, const uint8_t *, size_t);
 static void	 se_conn_timers(struct se_conn *, uint32_t);
-static void	 se_collide(struct se_peer *, enum se_dir);
+static void	 se_collide(struct se_peer *, struct se_conn *);
 static void	 se_session_up(struct se_conn *);
 static void	 se_session_down(struct se_conn *, int);
 static void	 se_send_open(struct se_conn *);
@@ -207,6 +210,12 @@ se_peer_add(const struct imsg_peer *conf)
 			return;
 		log_info("%s: configuration changed, resetting", c.name);
 		se_peer_stop(p, BGP_CEASE_CONFIG_CHANGE);
+		memcpy(&p->conf, &c, sizeof(c));
+		se_open_build(&p->conf, &p->lopen);
+		p->fails = 0;
+		/* Give the peer a moment to take in the NOTIFICATION. */
+		evt_after_ms(p->t_start, SE_RESET_MS + arc4random_uniform(500));
+		return;
 	} else {
 		p = xcalloc(1, sizeof(*p));
 		p->t_start = evtimer_new(se_base, se_start_cb, p);
@@ -305,17 +314,17 @@ static void
 se_start_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct se_peer	*p = arg;
-	struct se_conn	*c = p->conn[SE_DIR_OUT];
+	struct se_conn	*c;
 
 	(void)fd;
 	(void)what;
-	if (c != NULL && c->state == FSM_CONNECT) {
+	if ((c = se_peer_connecting(p)) != NULL) {
 		se_lasterr_socket(p->st.lasterr, sizeof(p->st.lasterr),
 		    ETIMEDOUT);
 		(void)se_conn_event(c, SE_EV_TCP_FAIL, NULL);
 		return;
 	}
-	if (p->conn[SE_DIR_OUT] != NULL || p->conn[SE_DIR_IN] != NULL)
+	if (p->conn[0] != NULL || p->conn[1] != NULL)
 		return;
 	se_peer_start(p);
 }
@@ -367,18 +376,17 @@ se_dial_failed(struct se_peer *p, int err)
 
 /*
  * IMSG_SESSION_CONN: the parent accepted a connection from the peer.
- * It replaces a dial still in progress and an earlier incoming one; next
- * to a dialled connection in OpenSent or OpenConfirm it is a collision,
- * resolved once the peer's OPEN tells its identifier.  An Established
- * session refuses it (RFC 4271 6.8), unless graceful restart says the
- * peer restarted (RFC 4724 4.2): then the old session is gone.
+ * It replaces a dial still in progress and an earlier incoming one that
+ * is not Established.  Next to a connection in OpenSent or OpenConfirm it
+ * is a collision, next to an Established one a collision or the peer's
+ * restart: both are resolved when its OPEN arrives (se_collide()).
  */
 void
 se_peer_conn(uint32_t peerid, int fd)
 {
 	struct se_peer	*p;
-	struct se_conn	*c, *est;
-	struct bgp_err	 err;
+	struct se_conn	*c;
+	int		 i;
 
 	if ((p = se_peer_find(peerid)) == NULL || se_stopping) {
 		log_warnx("session-conn: unknown peer %u", peerid);
@@ -390,29 +398,13 @@ se_peer_conn(uint32_t peerid, int fd)
 		close(fd);
 		return;
 	}
-	if ((est = se_peer_est(p)) != NULL) {
-		if (!se_gr_graceful(&p->conf, &est->sess, 0)) {
-			log_info("%s: connection refused: session established",
-			    p->conf.name);
-			c = se_conn_new(p, fd, SE_DIR_MAX, FSM_OPENSENT);
-			memset(&err, 0, sizeof(err));
-			err.code = BGP_ERR_CEASE;
-			err.subcode = BGP_CEASE_COLLISION;
-			(void)se_conn_event(c, SE_EV_STOP, &err);
-			return;
-		}
-		log_info("%s: new connection: the peer restarted",
-		    p->conf.name);
-		se_lasterr_socket(p->st.lasterr, sizeof(p->st.lasterr),
-		    ECONNRESET);
-		(void)se_conn_event(est, SE_EV_TCP_FAIL, NULL);
+	for (i = 0; i < 2; i++) {
+		c = p->conn[i];
+		/* Our dial yields; the peer gave up its earlier connection. */
+		if (c != NULL && (c->state == FSM_CONNECT ||
+		    (c->dir == SE_DIR_IN && c->state != FSM_ESTABLISHED)))
+			(void)se_conn_event(c, SE_EV_STOP, NULL);
 	}
-	/* The peer gave up on its earlier connection. */
-	if (p->conn[SE_DIR_IN] != NULL)
-		(void)se_conn_event(p->conn[SE_DIR_IN], SE_EV_STOP, NULL);
-	c = p->conn[SE_DIR_OUT];
-	if (c != NULL && c->state == FSM_CONNECT)
-		(void)se_conn_event(c, SE_EV_STOP, NULL);
 	c = se_conn_new(p, fd, SE_DIR_IN, FSM_ACTIVE);
 	se_sock_tos(fd, c->local_addr.af);
 	if (se_sock_ttl(fd, c->local_addr.af, p->conf.ttl_security) == -1)
@@ -421,10 +413,7 @@ se_peer_conn(uint32_t peerid, int fd)
 	(void)se_conn_event(c, SE_EV_TCP_OK, NULL);
 }
 
-/*
- * A connection object.  dir SE_DIR_MAX makes one that belongs to no
- * direction: a connection refused at once.
- */
+/* A connection object, in a free slot of the peer. */
 static struct se_conn *
 se_conn_new(struct se_peer *p, int fd, enum se_dir dir, uint8_t state)
 {
@@ -445,8 +434,12 @@ se_conn_new(struct se_peer *p, int fd, enum se_dir dir, uint8_t state)
 	if (c->ev_read == NULL || c->ev_write == NULL || c->t_hold == NULL ||
 	    c->t_keepalive == NULL || c->t_sendhold == NULL)
 		fatalx("se_conn_new: event_new");
-	if (dir < SE_DIR_MAX)
-		p->conn[dir] = c;
+	if (p->conn[0] == NULL)
+		p->conn[0] = c;
+	else if (p->conn[1] == NULL)
+		p->conn[1] = c;
+	else
+		fatalx("%s: a third connection", p->conf.name);
 	if (state == FSM_CONNECT)
 		event_add(c->ev_write, NULL);
 	else {
@@ -485,6 +478,18 @@ se_addrs(struct se_conn *c)
 	if (getpeername(c->fd, (struct sockaddr *)&ss, &len) == 0)
 		(void)addr_from_sockaddr((struct sockaddr *)&ss,
 		    &c->remote_addr, NULL);
+}
+
+/* The connection of a peer still dialling, if any. */
+static struct se_conn *
+se_peer_connecting(struct se_peer *p)
+{
+	int	 i;
+
+	for (i = 0; i < 2; i++)
+		if (p->conn[i] != NULL && p->conn[i]->state == FSM_CONNECT)
+			return p->conn[i];
+	return NULL;
 }
 
 /* The Established connection of a peer, if any. */
@@ -531,7 +536,7 @@ se_conn_event(struct se_conn *c, enum se_event ev, const struct bgp_err *err)
 	}
 	se_conn_actions(c, &s);
 	if (s.act & SE_A_COLLIDE)
-		se_collide(p, (enum se_dir)c->dir);
+		se_collide(p, c);
 	else if (p != NULL)
 		se_peer_update(p, 0);
 	return s.act;
@@ -976,17 +981,20 @@ se_msg_rrefresh(struct se_conn *c, const uint8_t *m, size_t len)
 }
 
 /*
- * Resolve a collision once the connection in dir got its OPEN (or
- * became Established).  A dial still in progress simply yields; two
- * connections that both carry an OPEN are decided by the identifiers.
+ * Resolve a collision once connection c got its OPEN (or became
+ * Established).  A dial still in progress simply yields.  Next to an
+ * Established session, a new OPEN means the peer restarted if graceful
+ * restart is on (RFC 4724 4.2: the old session is gone), else the new
+ * connection loses (RFC 4271 6.8).  Two connections that both carry an
+ * OPEN are decided by the identifiers.
  */
 static void
-se_collide(struct se_peer *p, enum se_dir dir)
+se_collide(struct se_peer *p, struct se_conn *c)
 {
-	struct se_conn	*c = p->conn[dir], *o = p->conn[!dir], *loser;
-	enum se_dir	 win;
+	struct se_conn	*o, *loser;
 
-	if (c == NULL || o == NULL) {
+	o = p->conn[0] == c ? p->conn[1] : p->conn[0];
+	if (o == NULL) {
 		se_peer_update(p, 0);
 		return;
 	}
@@ -994,15 +1002,23 @@ se_collide(struct se_peer *p, enum se_dir dir)
 		(void)se_conn_event(o, SE_EV_STOP, NULL);
 		return;
 	}
-	if (c->state == FSM_ESTABLISHED) {
+	if (c->state == FSM_ESTABLISHED)
 		loser = o;
-	} else if (o->state == FSM_ESTABLISHED) {
+	else if (o->state == FSM_ESTABLISHED) {
+		if (se_gr_graceful(&p->conf, &o->sess, 0)) {
+			log_info("%s: new OPEN: the peer restarted",
+			    p->conf.name);
+			se_lasterr_socket(p->st.lasterr,
+			    sizeof(p->st.lasterr), ECONNRESET);
+			(void)se_conn_event(o, SE_EV_TCP_FAIL, NULL);
+			return;
+		}
 		loser = c;
-	} else {
-		win = se_collision_winner(p->lopen.bgp_id, c->ropen.bgp_id,
-		    p->lopen.as, c->ropen.as);
-		loser = p->conn[!win];
-	}
+	} else if (se_collision_winner(p->lopen.bgp_id, c->ropen.bgp_id,
+	    p->lopen.as, c->ropen.as) == c->dir)
+		loser = o;
+	else
+		loser = c;
 	log_info("%s: connection collision: closing the %s connection",
 	    p->conf.name, loser->dir == SE_DIR_IN ? "incoming" : "outgoing");
 	(void)se_conn_event(loser, SE_EV_COLLISION, NULL);

@@ -214,6 +214,17 @@ h_spawn(const char *path)
 	h_send(&h_parent, IMSG_SOCKET_RIB, 0, rs[1], NULL, 0);
 }
 
+static int
+h_listen_gtsm(int fd, int af)
+{
+	int	 ttl = 255;
+
+	if (af == AF_INET6)
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
+		    sizeof(ttl));
+	return setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+}
+
 static void
 h_listen_on(const char *addr, uint16_t port)
 {
@@ -232,6 +243,12 @@ h_listen_on(const char *addr, uint16_t port)
 	if (a.af == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	for (i = 0; i < h_npeers; i++) {
+		/*
+		 * GTSM: the SYN-ACK goes out with the listener's TTL, so a
+		 * parent must give its listeners 255 for such peers.
+		 */
+		if (h_peers[i].ttl_security > 0 && h_listen_gtsm(fd, a.af) == -1)
+			perror("TTL 255 on listener");
 		if (h_peers[i].md5_len == 0 || h_peers[i].remote.af != a.af)
 			continue;
 		memset(&md5, 0, sizeof(md5));

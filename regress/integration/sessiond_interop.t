@@ -1,0 +1,462 @@
+#!/bin/sh
+# sessiond against real BGP speakers from Debian: BIRD 2, FRR's bgpd,
+# GoBGP, OpenBGPD and ExaBGP.  Two network namespaces joined by a veth
+# pair: tortie's side A (198.18.0.1, 2001:db8::1) runs sessiond under
+# se_harness (a fake parent and ribd), side B (198.18.0.2, 2001:db8::2)
+# runs the peer.  Checks: Established as iBGP and eBGP over IPv4 and IPv6,
+# tortie active and passive, TCP-MD5 (a wrong password must not
+# establish), GTSM, hold timer expiry against a frozen peer, connection
+# collision, the status texts, reset on a configuration change,
+# deconfiguration and shutdown NOTIFICATIONs.
+#
+# Without GTSM sessiond sends with TTL 64 (see se_sock_linux.c), so no
+# peer needs "multihop" for these direct sessions.
+. "$(dirname "$0")/../lib/tap.sh"
+
+A=tse-a-$$
+B=tse-b-$$
+W=$(mktemp -d /tmp/tortie-se.XXXXXX)
+chmod 755 "$W"
+HARN=$W/se_harness
+CMD=$W/cmd
+HPID=
+DPID=
+DNAME=
+A4=198.18.0.1
+B4=198.18.0.2
+A6=2001:db8::1
+B6=2001:db8::2
+LAS=65001
+
+cleanup() {
+	[ -n "$HPID" ] && kill "$HPID" 2>/dev/null
+	[ -n "$DPID" ] && kill -CONT "$DPID" 2>/dev/null
+	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null
+	sleep 0.2
+	[ -n "$HPID" ] && kill -9 "$HPID" 2>/dev/null
+	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
+	ip netns del "$A" 2>/dev/null
+	ip netns del "$B" 2>/dev/null
+	# TORTIE_KEEP=1 keeps the logs for a look.
+	[ -n "${TORTIE_KEEP:-}" ] && echo "# logs in $W" || rm -rf "$W"
+}
+trap cleanup EXIT INT TERM
+
+# Build what the test needs (the harness links common/libtortie.a).
+(cd "$TOP" && make -s sessiond/sessiond common/libtortie.a >/dev/null &&
+    cc $(make -s print-cflags) -o "$HARN" regress/tools/se_harness.c \
+    common/libtortie.a $(make -s print-libs)) || {
+	echo "1..0 # SKIP cannot build sessiond or se_harness"
+	exit 1
+}
+ensure_user
+mkdir -p /run/tortie/empty && chown root:root /run/tortie/empty &&
+    chmod 755 /run/tortie/empty
+# Debian's OpenBGPD chroots into its user's home.
+mkdir -p /run/openbgpd && chmod 755 /run/openbgpd
+mkfifo "$CMD"
+
+ip netns add "$A"
+ip netns add "$B"
+ip -n "$A" link add va type veth peer name vb netns "$B"
+ip -n "$A" addr add $A4/24 dev va
+ip -n "$B" addr add $B4/24 dev vb
+ip -n "$A" addr add $A6/64 dev va nodad
+ip -n "$B" addr add $B6/64 dev vb nodad
+for n in "$A" "$B"; do ip -n "$n" link set lo up; done
+ip -n "$A" link set va up
+ip -n "$B" link set vb up
+wait_for 5 ip netns exec "$A" ping -c1 -W1 $B4
+
+# --- the harness -----------------------------------------------------------
+
+# harness NAME [options] PEERSPEC: sessiond in A; output in $W/NAME.out.
+harness() {
+	_n=$1
+	shift
+	ip netns exec "$A" "$HARN" -b "$TOP/sessiond/sessiond" -c "$CMD" \
+	    -t 60 "$@" >"$W/$_n.out" 2>"$W/$_n.err" &
+	HPID=$!
+	HOUT=$W/$_n.out
+}
+
+stop_harness() {
+	[ -n "$HPID" ] || return 0
+	echo shutdown >"$CMD" &
+	_w=$!
+	_t=30
+	while kill -0 "$HPID" 2>/dev/null && [ $_t -gt 0 ]; do
+		sleep 0.1
+		_t=$((_t - 1))
+	done
+	kill "$HPID" 2>/dev/null
+	wait "$HPID" 2>/dev/null
+	kill "$_w" 2>/dev/null
+	HPID=
+}
+
+stop_daemon() {
+	[ -n "$DPID" ] || return 0
+	kill -CONT "$DPID" 2>/dev/null
+	kill "$DPID" 2>/dev/null
+	_t=30
+	while kill -0 "$DPID" 2>/dev/null && [ $_t -gt 0 ]; do
+		sleep 0.1
+		_t=$((_t - 1))
+	done
+	kill -9 "$DPID" 2>/dev/null
+	wait "$DPID" 2>/dev/null
+	DPID=
+}
+
+established() { grep -q "^STATE 1 Established" "$HOUT"; }
+listening() { ip netns exec "$B" ss -ltn | grep -q ":179 "; }
+
+# peer_spec FAM MODE TORTIE_ROLE [extra]: the harness's peer.
+peer_spec() {
+	if [ "$1" = 6 ]; then _r=$B6 _l=$A6; else _r=$B4 _l=$A4; fi
+	if [ "$2" = ibgp ]; then _as=$LAS; else _as=65002; fi
+	_s="id=1,remote=$_r,local=$_l,as=$_as,las=$LAS,rid=$A4,hold=6,gr=120"
+	[ "$3" = passive ] && _s="$_s,passive"
+	[ -n "${4:-}" ] && _s="$_s,$4"
+	echo "$_s"
+}
+
+# --- the peers: conf FAM MODE DAEMON_ROLE [password] [ttlsec] ----------------
+
+conf_vars() {
+	if [ "$1" = 6 ]; then
+		RADDR=$A6 LADDR=$B6 FAM=ipv6
+	else
+		RADDR=$A4 LADDR=$B4 FAM=ipv4
+	fi
+	if [ "$2" = ibgp ]; then RAS=$LAS MAS=$LAS; else RAS=$LAS MAS=65002; fi
+	PASSIVE=$3
+	PW=${4:-}
+	TTL=${5:-}
+}
+
+start_bird() {
+	conf_vars "$@"
+	{
+		echo "router id ${BIRD_ID:-$B4};"
+		echo "log \"$W/bird.log\" all;"
+		echo "protocol device {}"
+		echo "protocol bgp t {"
+		echo "  local $LADDR as $MAS; neighbor $RADDR as $RAS;"
+		echo "  $FAM { import all; export none; };"
+		echo "  hold time ${BIRD_HOLD:-6}; keepalive time ${BIRD_KA:-2};"
+		echo "  connect delay time 1; connect retry time 1;"
+		echo "  error wait time 1,2;"
+		[ "$PASSIVE" = passive ] && echo "  passive on;"
+		[ -n "$PW" ] && echo "  password \"$PW\";"
+		[ -n "$TTL" ] && echo "  ttl security on;"
+		echo "}"
+	} >"$W/bird.conf"
+	ip netns exec "$B" bird -f -c "$W/bird.conf" -s "$W/bird.sock" \
+	    >"$W/bird.out" 2>&1 &
+	DPID=$!
+}
+
+start_frr() {
+	conf_vars "$@"
+	{
+		echo "frr defaults traditional"
+		echo "hostname peer"
+		echo "log file $W/frr.log"
+		echo "router bgp $MAS"
+		echo " bgp router-id $B4"
+		echo " no bgp ebgp-requires-policy"
+		echo " no bgp default ipv4-unicast"
+		echo " neighbor $RADDR remote-as $RAS"
+		echo " neighbor $RADDR timers 2 6"
+		echo " neighbor $RADDR timers connect 1"
+		echo " neighbor $RADDR update-source $LADDR"
+		[ "$PASSIVE" = passive ] && echo " neighbor $RADDR passive"
+		[ -n "$PW" ] && echo " neighbor $RADDR password $PW"
+		[ -n "$TTL" ] && echo " neighbor $RADDR ttl-security hops 1"
+		echo " address-family $FAM unicast"
+		echo "  neighbor $RADDR activate"
+		echo " exit-address-family"
+	} >"$W/frr.conf"
+	ip netns exec "$B" /usr/lib/frr/bgpd -f "$W/frr.conf" \
+	    -i "$W/frr.pid" -z "$W/zsock" -S -Z -n --vty_socket "$W" -P 0 \
+	    >"$W/frr.out" 2>&1 &
+	DPID=$!
+}
+
+start_gobgp() {
+	conf_vars "$@"
+	{
+		echo "[global.config]"
+		echo "  as = $MAS"
+		echo "  router-id = \"$B4\""
+		echo "  local-address-list = [\"$B4\", \"$B6\"]"
+		echo "[[neighbors]]"
+		echo "  [neighbors.config]"
+		echo "    neighbor-address = \"$RADDR\""
+		echo "    peer-as = $RAS"
+		[ -n "$PW" ] && echo "    auth-password = \"$PW\""
+		echo "  [neighbors.timers.config]"
+		echo "    connect-retry = 1"
+		echo "    hold-time = 6"
+		echo "    keepalive-interval = 2"
+		echo "  [neighbors.transport.config]"
+		echo "    local-address = \"$LADDR\""
+		[ "$PASSIVE" = passive ] && echo "    passive-mode = true"
+		echo "  [[neighbors.afi-safis]]"
+		echo "    [neighbors.afi-safis.config]"
+		echo "      afi-safi-name = \"$FAM-unicast\""
+	} >"$W/gobgp.toml"
+	ip netns exec "$B" gobgpd -f "$W/gobgp.toml" \
+	    --api-hosts 127.0.0.1:50051 >"$W/gobgp.out" 2>&1 &
+	DPID=$!
+}
+
+start_openbgpd() {
+	conf_vars "$@"
+	{
+		echo "AS $MAS"
+		echo "router-id $B4"
+		echo "listen on $B4"
+		echo "listen on $B6"
+		echo "socket \"$W/obgpd.sock\""
+		echo "neighbor $RADDR {"
+		echo "	remote-as $RAS"
+		echo "	holdtime 6"
+		echo "	local-address $LADDR"
+		[ "$PASSIVE" = passive ] && echo "	passive"
+		[ -n "$PW" ] && echo "	tcp md5sig password $PW"
+		[ -n "$TTL" ] && echo "	ttl-security yes"
+		echo "}"
+		echo "allow from any"
+		echo "allow to any"
+	} >"$W/obgpd.conf"
+	chmod 600 "$W/obgpd.conf"
+	ip netns exec "$B" bgpd -d -v -f "$W/obgpd.conf" >"$W/obgpd.out" 2>&1 &
+	DPID=$!
+}
+
+start_exabgp() {
+	conf_vars "$@"
+	{
+		echo "neighbor $RADDR {"
+		echo "  router-id $B4;"
+		echo "  local-address $LADDR;"
+		echo "  local-as $MAS;"
+		echo "  peer-as $RAS;"
+		echo "  hold-time 6;"
+		[ "$PASSIVE" = passive ] && echo "  passive true;"
+		[ -n "$PW" ] && echo "  md5-password \"$PW\";"
+		echo "  family { $FAM unicast; }"
+		echo "}"
+	} >"$W/exa.conf"
+	ip netns exec "$B" env exabgp.daemon.user=root exabgp.api.cli=false \
+	    exabgp.tcp.bind="$LADDR" exabgp.daemon.drop=false \
+	    exabgp.log.level=INFO exabgp "$W/exa.conf" >"$W/exa.out" 2>&1 &
+	DPID=$!
+}
+
+# case_up DAEMON FAM MODE TORTIE_ROLE: the session comes up.
+case_up() {
+	_d=$1 _f=$2 _m=$3 _r=$4
+	if [ "$_r" = passive ]; then _dr=active; else _dr=passive; fi
+	if [ "$_r" = passive ]; then
+		if [ "$_f" = 6 ]; then _la=$A6; else _la=$A4; fi
+		harness "$_d-$_f-$_m-$_r" -E -l "$_la" \
+		    "$(peer_spec "$_f" "$_m" passive)"
+		"start_$_d" "$_f" "$_m" "$_dr"
+	else
+		"start_$_d" "$_f" "$_m" "$_dr"
+		wait_for 10 listening
+		harness "$_d-$_f-$_m-$_r" -E "$(peer_spec "$_f" "$_m" active)"
+	fi
+	wait_for 20 established
+	_rc=$?
+	ok $_rc "$_d: IPv$_f $_m, tortie $_r: Established"
+	if [ $_rc -ne 0 ]; then
+		diag "$(tail -3 "$HOUT")"
+		diag "$(grep -iE 'error|notif|warn' "$W"/*.out "$W"/*.log \
+		    2>/dev/null | tail -5)"
+	fi
+	stop_harness
+	stop_daemon
+}
+
+# TSE_ONLY="gtsm hold" runs only those sections (for debugging).
+want() {
+	[ -z "${TSE_ONLY:-}" ] && return 0
+	case " $TSE_ONLY " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+# --- interoperability ---------------------------------------------------------
+
+T0=$(date +%s)
+want interop && for d in bird frr gobgp openbgpd exabgp; do
+	case_up $d 4 ibgp active
+	case_up $d 6 ebgp passive
+done
+
+# --- TCP-MD5 ------------------------------------------------------------------
+if want md5; then
+
+for d in bird frr; do
+	start_$d 4 ebgp passive right-pw
+	wait_for 10 listening
+	harness md5-$d "$(peer_spec 4 ebgp active md5=right-pw)"
+	wait_for 15 established
+	ok $? "$d: TCP-MD5 with the right password: Established"
+	stop_harness
+	stop_daemon
+done
+start_bird 4 ebgp active wrong-pw
+harness md5-wrong -l $A4 "$(peer_spec 4 ebgp passive md5=right-pw)"
+sleep 5
+established
+ok $((! $?)) "bird: a wrong TCP-MD5 password does not establish"
+stop_harness
+stop_daemon
+start_bird 6 ibgp passive right-pw
+wait_for 10 listening
+harness md5-nopw "$(peer_spec 6 ibgp active)"
+sleep 4
+established
+ok $((! $?)) "bird: no password against a password does not establish"
+stop_harness
+stop_daemon
+
+fi
+
+# --- GTSM ---------------------------------------------------------------------
+if want gtsm; then
+
+start_bird 4 ebgp passive "" gtsm
+wait_for 10 listening
+harness gtsm-bird "$(peer_spec 4 ebgp active ttlsec=1)"
+wait_for 15 established
+ok $? "bird: GTSM (ttl security on, ttlsec 1): Established"
+stop_harness
+stop_daemon
+start_frr 6 ebgp active "" gtsm
+harness gtsm-frr -l $A6 "$(peer_spec 6 ebgp passive ttlsec=1)"
+wait_for 15 established
+ok $? "frr: GTSM over IPv6 (ttl-security hops 1, tortie passive): Established"
+stop_harness
+stop_daemon
+# BIRD's direct eBGP sends with TTL 1: GTSM must refuse it.
+start_bird 4 ebgp passive
+wait_for 10 listening
+harness gtsm-ttl1 "$(peer_spec 4 ebgp active ttlsec=1)"
+sleep 4
+established
+ok $((! $?)) "GTSM refuses a peer that sends with TTL 1"
+stop_harness
+stop_daemon
+
+fi
+
+# --- status texts, hold timer, reset, deconfiguration ---------------------------
+if want status; then
+
+harness refused "$(peer_spec 4 ibgp active)"
+wait_for 5 grep -q "^STATE 1 Active .*err=Socket: Connection refused$" "$HOUT"
+ok $? "no peer: Active, 'Socket: Connection refused'"
+stop_harness
+
+BIRD_ID=$A4 start_bird 4 ibgp passive
+wait_for 10 listening
+harness badid "$(peer_spec 4 ibgp active)"
+wait_for 10 grep -q "^STATE 1 Idle .*code=2/3 err=BGP Error: Bad BGP identifier$" \
+    "$HOUT"
+ok $? "iBGP peer with our identifier: Idle, 'BGP Error: Bad BGP identifier'"
+stop_harness
+stop_daemon
+
+BIRD_HOLD=3 BIRD_KA=1 start_bird 4 ibgp passive
+wait_for 10 listening
+harness hold "$(peer_spec 4 ibgp active)"
+wait_for 15 established
+ok $? "bird (hold 3): Established"
+grep -q "^UP 1 .*hold=3 " "$HOUT"
+ok $? "negotiated hold time is the smaller one (3)"
+kill -STOP "$DPID"
+wait_for 8 grep -q "err=BGP Error: Hold Timer Expired$" "$HOUT"
+ok $? "frozen peer: hold timer expired"
+grep -q "^DOWN 1 graceful=0" "$HOUT"
+ok $? "hold timer expiry: session down to ribd"
+kill -CONT "$DPID"
+stop_harness
+stop_daemon
+
+start_bird 4 ebgp passive
+wait_for 10 listening
+harness reset "$(peer_spec 4 ebgp active)"
+wait_for 15 established
+ok $? "bird: Established before reconfiguration"
+echo "add $(peer_spec 4 ebgp active ka=1)" >"$CMD"
+wait_for 10 grep -q "Received: Other configuration change" "$W/bird.log"
+ok $? "changed configuration: bird got Cease/Other Configuration Change"
+wait_for 15 sh -c "[ \$(grep -c '^UP 1 ' $HOUT) -ge 2 ]"
+ok $? "changed configuration: Established again"
+echo "del 1" >"$CMD"
+wait_for 10 grep -q "Received: Peer de-configured" "$W/bird.log"
+ok $? "deconfigured: bird got Cease/Peer De-configured"
+echo "add $(peer_spec 4 ebgp active)" >"$CMD"
+wait_for 15 sh -c "[ \$(grep -c '^UP 1 ' $HOUT) -ge 3 ]"
+ok $? "added again: Established"
+stop_harness
+wait_for 5 grep -q "Received: Administrative shutdown" "$W/bird.log"
+ok $? "shutdown: bird got Cease/Administrative Shutdown"
+grep -q "^EXIT 0" "$HOUT"
+ok $? "sessiond exits 0 on shutdown"
+stop_daemon
+
+fi
+
+# --- connection collision (RFC 4271 6.8) ----------------------------------------
+if want collide; then
+
+# A scripted peer holds both connections in OpenSent, so that sessiond
+# must choose.  With the higher identifier the peer's own connection
+# survives; with the lower one, sessiond's.
+for c in "198.18.0.2 accepted" "10.0.0.1 dialled"; do
+	set -- $c
+	ip netns exec "$B" python3 "$TOP/regress/tools/se_collide_peer.py" \
+	    $B4 $A4 65002 "$1" >"$W/peer.out" 2>&1 &
+	DPID=$!
+	wait_for 5 listening
+	harness collide -l $A4 "$(peer_spec 4 ebgp active)"
+	wait_for 10 grep -q "^LOSER" "$W/peer.out"
+	is "$(grep '^LOSER' "$W/peer.out" | head -1)" "LOSER $2 6/7" \
+	    "collision, peer id $1: sessiond closes the $2 connection (6/7)"
+	wait_for 5 established
+	ok $? "collision, peer id $1: the other connection is Established"
+	stop_harness
+	wait "$DPID" 2>/dev/null
+	DPID=
+done
+
+# Both BIRD and tortie dial: BIRD is frozen while sessiond's connection
+# is accepted by its kernel, then both proceed at once.
+BIRD_ID=198.18.0.9 start_bird 4 ebgp active
+wait_for 10 listening
+kill -STOP "$DPID"
+harness both -l $A4 "$(peer_spec 4 ebgp active)"
+sleep 2
+kill -CONT "$DPID"
+wait_for 15 established
+ok $? "both sides dial: Established"
+sleep 2
+is "$(grep -c '^UP 1 \|^DOWN 1 ' "$HOUT")" 1 \
+    "both sides dial: one session, stable"
+grep -q "connection collision" "$W/both.err" &&
+    diag "sessiond resolved a collision" ||
+    diag "BIRD gave up its own connection first (no collision here)"
+stop_harness
+stop_daemon
+
+fi
+
+diag "took $(($(date +%s) - T0)) s"
+done_testing
