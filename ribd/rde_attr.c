@@ -1,0 +1,626 @@
+/*
+ * Interned path attributes: every distinct set exists once, reference
+ * counted, found through a hash table and named by a 24-bit id (the
+ * out-tables of update groups keep an id and a slot in one word).  A full
+ * table of a million prefixes typically shares a few thousand sets, so
+ * the decision process and the export compare ids, not bytes.
+ *
+ * Sets are built and modified in a struct rde_abuild, whose variable
+ * parts are copied only when they are changed.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "rde.h"
+#include "util.h"
+
+#define RDE_HASH_MUL	0x9e3779b97f4a7c15ULL
+
+static struct rde_attrs	**attr_htab;
+static uint32_t		  attr_hsize;	/* power of two */
+static uint32_t		  attr_count;
+static struct rde_attrs	**attr_tab;	/* by id */
+static uint32_t		  attr_tabcap;
+static uint32_t		  attr_nextid;
+static uint32_t		 *attr_freeids;
+static uint32_t		  attr_nfree;
+static uint32_t		  attr_freecap;
+static uint64_t		  attr_serial;
+static size_t		  attr_bytes;
+static uint8_t		 *attr_tmp;	/* scratch for in-place edits */
+
+void
+rde_attr_init(void)
+{
+	attr_hsize = 1024;
+	attr_htab = xcalloc(attr_hsize, sizeof(*attr_htab));
+	attr_count = 0;
+	attr_tabcap = 1024;
+	attr_tab = xcalloc(attr_tabcap, sizeof(*attr_tab));
+	attr_nextid = 1;
+	attr_nfree = 0;
+	attr_bytes = 0;
+	if (attr_tmp == NULL)
+		attr_tmp = xmalloc(BGP_MAXLEN_EXT);
+}
+
+void
+rde_attr_shutdown(void)
+{
+	struct rde_attrs	*a, *n;
+	uint32_t		 i;
+
+	for (i = 0; i < attr_hsize; i++)
+		for (a = attr_htab[i]; a != NULL; a = n) {
+			n = a->hnext;
+			free(a);
+		}
+	free(attr_htab);
+	free(attr_tab);
+	free(attr_freeids);
+	free(attr_tmp);
+	attr_htab = NULL;
+	attr_tab = NULL;
+	attr_freeids = NULL;
+	attr_tmp = NULL;
+	attr_hsize = attr_count = attr_tabcap = attr_nfree = 0;
+	attr_freecap = 0;
+}
+
+static uint64_t
+rde_hash_bytes(uint64_t h, const uint8_t *p, size_t n)
+{
+	uint64_t	 w;
+
+	while (n >= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * RDE_HASH_MUL;
+		h ^= h >> 29;
+		p += 8;
+		n -= 8;
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, p, n);
+		h = (h ^ w ^ ((uint64_t)n << 56)) * RDE_HASH_MUL;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+static uint32_t
+rde_ab_hash(const struct rde_abuild *ab)
+{
+	uint64_t	 h;
+	int		 i;
+
+	h = rde_hash_bytes(0x5bd1e995, (const uint8_t *)&ab->k, sizeof(ab->k));
+	for (i = 0; i < RDE_AP_MAX; i++)
+		if (ab->len[i] > 0)
+			h = rde_hash_bytes(h, ab->part[i], ab->len[i]);
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+const uint8_t *
+rde_attr_part(const struct rde_attrs *a, enum rde_apart part, uint16_t *len)
+{
+	const uint16_t	*lens = &a->k.aspath_len;
+	size_t		 off = 0;
+	int		 i;
+
+	for (i = 0; i < (int)part; i++)
+		off += lens[i];
+	*len = lens[part];
+	return a->data + off;
+}
+
+static int
+rde_attr_same(const struct rde_attrs *a, const struct rde_abuild *ab)
+{
+	const uint8_t	*p;
+	uint16_t	 len;
+	int		 i;
+
+	if (memcmp(&a->k, &ab->k, sizeof(ab->k)) != 0)
+		return 0;
+	for (i = 0; i < RDE_AP_MAX; i++) {
+		p = rde_attr_part(a, i, &len);
+		if (len > 0 && memcmp(p, ab->part[i], len) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+struct rde_attrs *
+rde_attr_get(uint32_t id)
+{
+	return attr_tab[id];
+}
+
+void
+rde_attr_ref(uint32_t id)
+{
+	attr_tab[id]->refcnt++;
+}
+
+static void
+rde_attr_unlink(struct rde_attrs *a)
+{
+	struct rde_attrs	**pp;
+
+	for (pp = &attr_htab[a->hash & (attr_hsize - 1)]; *pp != a;
+	    pp = &(*pp)->hnext)
+		;
+	*pp = a->hnext;
+}
+
+void
+rde_attr_unref(uint32_t id)
+{
+	struct rde_attrs	*a = attr_tab[id];
+
+	if (a == NULL || a->refcnt == 0)
+		fatalx("rde_attr_unref: bad reference to %u", id);
+	if (--a->refcnt > 0)
+		return;
+	rde_attr_unlink(a);
+	attr_tab[id] = NULL;
+	if (attr_nfree == attr_freecap) {
+		attr_freecap = attr_freecap ? attr_freecap * 2 : 256;
+		attr_freeids = xreallocarray(attr_freeids, attr_freecap,
+		    sizeof(*attr_freeids));
+	}
+	attr_freeids[attr_nfree++] = id;
+	attr_bytes -= sizeof(*a) + a->datalen;
+	attr_count--;
+	free(a);
+}
+
+static void
+rde_attr_rehash(void)
+{
+	struct rde_attrs	**nt, *a, *n;
+	uint32_t		 nsize = attr_hsize * 2, i;
+
+	nt = xcalloc(nsize, sizeof(*nt));
+	for (i = 0; i < attr_hsize; i++)
+		for (a = attr_htab[i]; a != NULL; a = n) {
+			n = a->hnext;
+			a->hnext = nt[a->hash & (nsize - 1)];
+			nt[a->hash & (nsize - 1)] = a;
+		}
+	free(attr_htab);
+	attr_htab = nt;
+	attr_hsize = nsize;
+}
+
+static uint32_t
+rde_attr_newid(void)
+{
+	if (attr_nfree > 0)
+		return attr_freeids[--attr_nfree];
+	if (attr_nextid > RDE_ATTR_ID_MAX)
+		return RDE_NIL;
+	if (attr_nextid >= attr_tabcap) {
+		attr_tab = xreallocarray(attr_tab, attr_tabcap * 2,
+		    sizeof(*attr_tab));
+		memset(attr_tab + attr_tabcap, 0,
+		    attr_tabcap * sizeof(*attr_tab));
+		attr_tabcap *= 2;
+	}
+	return attr_nextid++;
+}
+
+/* The derived fields and lengths of the key, from the parts. */
+static void
+rde_ab_finish(struct rde_abuild *ab)
+{
+	uint16_t	*lens = &ab->k.aspath_len;
+	int		 i, n;
+
+	for (i = 0; i < RDE_AP_MAX; i++)
+		lens[i] = ab->len[i];
+	ab->k.neighbor_as = 0;
+	ab->k.aspath_count = 0;
+	if (ab->len[RDE_AP_ASPATH] > 0) {
+		ab->k.neighbor_as = bgp_aspath_first(ab->part[RDE_AP_ASPATH],
+		    ab->len[RDE_AP_ASPATH], 1);
+		n = bgp_aspath_count(ab->part[RDE_AP_ASPATH],
+		    ab->len[RDE_AP_ASPATH], 1);
+		ab->k.aspath_count = n < 0 ? 0 : (uint16_t)n;
+	}
+	ab->k.pad = 0;
+	memset(ab->k.nexthop.pad, 0, sizeof(ab->k.nexthop.pad));
+	memset(ab->k.nexthop_ll.pad, 0, sizeof(ab->k.nexthop_ll.pad));
+}
+
+/*
+ * Find or add the set the builder holds.  Returns its id with one
+ * reference for the caller, or RDE_NIL when ids are exhausted.
+ */
+uint32_t
+rde_attr_intern(struct rde_abuild *ab)
+{
+	struct rde_attrs	*a;
+	uint32_t		 h, id;
+	size_t			 dlen = 0, off = 0;
+	int			 i;
+
+	rde_ab_finish(ab);
+	h = rde_ab_hash(ab);
+	for (a = attr_htab[h & (attr_hsize - 1)]; a != NULL; a = a->hnext)
+		if (a->hash == h && rde_attr_same(a, ab)) {
+			a->refcnt++;
+			return a->id;
+		}
+	if ((id = rde_attr_newid()) == RDE_NIL)
+		return RDE_NIL;
+	for (i = 0; i < RDE_AP_MAX; i++)
+		dlen += ab->len[i];
+	a = xmalloc(sizeof(*a) + dlen);
+	a->serial = ++attr_serial;
+	a->hash = h;
+	a->refcnt = 1;
+	a->id = id;
+	a->datalen = (uint32_t)dlen;
+	a->k = ab->k;
+	for (i = 0; i < RDE_AP_MAX; i++) {
+		if (ab->len[i] > 0)
+			memcpy(a->data + off, ab->part[i], ab->len[i]);
+		off += ab->len[i];
+	}
+	a->hnext = attr_htab[h & (attr_hsize - 1)];
+	attr_htab[h & (attr_hsize - 1)] = a;
+	attr_tab[id] = a;
+	attr_count++;
+	attr_bytes += sizeof(*a) + dlen;
+	if (attr_count > attr_hsize)
+		rde_attr_rehash();
+	return id;
+}
+
+size_t
+rde_attr_count(void)
+{
+	return attr_count;
+}
+
+size_t
+rde_attr_bytes(void)
+{
+	return attr_bytes + (size_t)attr_hsize * sizeof(*attr_htab) +
+	    (size_t)attr_tabcap * sizeof(*attr_tab);
+}
+
+void
+rde_ab_init(struct rde_abuild *ab)
+{
+	memset(ab, 0, sizeof(*ab));
+}
+
+void
+rde_ab_free(struct rde_abuild *ab)
+{
+	int	 i;
+
+	for (i = 0; i < RDE_AP_MAX; i++)
+		free(ab->buf[i]);
+	memset(ab, 0, sizeof(*ab));
+}
+
+/* An empty set (buffers kept). */
+void
+rde_ab_reset(struct rde_abuild *ab)
+{
+	int	 i;
+
+	memset(&ab->k, 0, sizeof(ab->k));
+	for (i = 0; i < RDE_AP_MAX; i++) {
+		ab->part[i] = NULL;
+		ab->len[i] = 0;
+	}
+}
+
+/* Start from an interned set; its parts are referred to, not copied. */
+void
+rde_ab_from(struct rde_abuild *ab, const struct rde_attrs *a)
+{
+	int	 i;
+
+	ab->k = a->k;
+	for (i = 0; i < RDE_AP_MAX; i++)
+		ab->part[i] = rde_attr_part(a, i, &ab->len[i]);
+}
+
+/* Make a part writable: copy it into the builder's buffer. */
+uint8_t *
+rde_ab_edit(struct rde_abuild *ab, enum rde_apart part)
+{
+	if (ab->buf[part] == NULL)
+		ab->buf[part] = xmalloc(BGP_MAXLEN_EXT);
+	if (ab->part[part] != ab->buf[part]) {
+		if (ab->len[part] > 0)
+			memmove(ab->buf[part], ab->part[part], ab->len[part]);
+		ab->part[part] = ab->buf[part];
+	}
+	return ab->buf[part];
+}
+
+int
+rde_ab_set_aspath(struct rde_abuild *ab, const uint8_t *p, size_t len)
+{
+	uint8_t	*d;
+
+	if (len > UINT16_MAX)
+		return -1;
+	d = rde_ab_edit(ab, RDE_AP_ASPATH);
+	memmove(d, p, len);
+	ab->len[RDE_AP_ASPATH] = (uint16_t)len;
+	ab->k.present |= BGP_ATTR_BIT(BGP_ATTR_AS_PATH);
+	return 0;
+}
+
+static void
+rde_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static uint32_t
+rde_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * Prepend as count times (RFC 4271 5.1.2): into the leading AS_SEQUENCE
+ * while it has room, else as a new segment in front.
+ */
+int
+rde_ab_prepend(struct rde_abuild *ab, uint32_t as, int count)
+{
+	const uint8_t	*old = ab->part[RDE_AP_ASPATH];
+	size_t		 olen = ab->len[RDE_AP_ASPATH], n = 0, segn, i;
+
+	while (count > 0) {
+		segn = count > 255 ? 255 : (size_t)count;
+		if (olen >= 2 && old[0] == BGP_AS_SEQUENCE &&
+		    old[1] + segn <= 255) {
+			if (olen + segn * 4 > BGP_MAXLEN_EXT - 16)
+				return -1;
+			attr_tmp[0] = BGP_AS_SEQUENCE;
+			attr_tmp[1] = (uint8_t)(old[1] + segn);
+			for (i = 0; i < segn; i++)
+				rde_put32(attr_tmp + 2 + i * 4, as);
+			memcpy(attr_tmp + 2 + segn * 4, old + 2, olen - 2);
+			n = olen + segn * 4;
+		} else {
+			if (olen + 2 + segn * 4 > BGP_MAXLEN_EXT - 16)
+				return -1;
+			attr_tmp[0] = BGP_AS_SEQUENCE;
+			attr_tmp[1] = (uint8_t)segn;
+			for (i = 0; i < segn; i++)
+				rde_put32(attr_tmp + 2 + i * 4, as);
+			if (olen > 0)
+				memcpy(attr_tmp + 2 + segn * 4, old, olen);
+			n = olen + 2 + segn * 4;
+		}
+		if (rde_ab_set_aspath(ab, attr_tmp, n) == -1)
+			return -1;
+		old = ab->part[RDE_AP_ASPATH];
+		olen = ab->len[RDE_AP_ASPATH];
+		count -= (int)segn;
+	}
+	return 0;
+}
+
+/* Append a value of vlen octets to a list part unless it is there. */
+static int
+rde_ab_list_add(struct rde_abuild *ab, enum rde_apart part, uint8_t type,
+    const uint8_t *v, size_t vlen)
+{
+	const uint8_t	*p = ab->part[part];
+	size_t		 len = ab->len[part], off;
+	uint8_t		*d;
+
+	for (off = 0; off + vlen <= len; off += vlen)
+		if (memcmp(p + off, v, vlen) == 0)
+			return 0;
+	if (len + vlen > BGP_MAXLEN_EXT - 16)
+		return -1;
+	d = rde_ab_edit(ab, part);
+	memcpy(d + len, v, vlen);
+	ab->len[part] = (uint16_t)(len + vlen);
+	ab->k.present |= BGP_ATTR_BIT(type);
+	return 0;
+}
+
+int
+rde_ab_add_comm(struct rde_abuild *ab, uint32_t c)
+{
+	uint8_t	 v[4];
+
+	rde_put32(v, c);
+	return rde_ab_list_add(ab, RDE_AP_COMM, BGP_ATTR_COMMUNITIES, v, 4);
+}
+
+int
+rde_ab_add_large(struct rde_abuild *ab, uint32_t a, uint32_t b, uint32_t c)
+{
+	uint8_t	 v[12];
+
+	rde_put32(v, a);
+	rde_put32(v + 4, b);
+	rde_put32(v + 8, c);
+	return rde_ab_list_add(ab, RDE_AP_LARGE, BGP_ATTR_LARGE_COMMUNITIES, v,
+	    12);
+}
+
+/* Our cluster id in front of CLUSTER_LIST (RFC 4456 8). */
+int
+rde_ab_cluster_prepend(struct rde_abuild *ab, uint32_t id)
+{
+	size_t	 len = ab->len[RDE_AP_CLUSTER];
+
+	if (len + 4 > BGP_MAXLEN_EXT - 16)
+		return -1;
+	rde_put32(attr_tmp, id);
+	if (len > 0)
+		memcpy(attr_tmp + 4, ab->part[RDE_AP_CLUSTER], len);
+	memcpy(rde_ab_edit(ab, RDE_AP_CLUSTER), attr_tmp, len + 4);
+	ab->len[RDE_AP_CLUSTER] = (uint16_t)(len + 4);
+	ab->k.present |= BGP_ATTR_BIT(BGP_ATTR_CLUSTER_LIST);
+	return 0;
+}
+
+/* Remove an attribute. */
+void
+rde_ab_drop(struct rde_abuild *ab, uint8_t type)
+{
+	ab->k.present &= ~BGP_ATTR_BIT(type);
+	switch (type) {
+	case BGP_ATTR_MED:
+		ab->k.med = 0;
+		break;
+	case BGP_ATTR_LOCAL_PREF:
+		ab->k.local_pref = 0;
+		break;
+	case BGP_ATTR_ORIGINATOR_ID:
+		ab->k.originator_id = 0;
+		break;
+	case BGP_ATTR_CLUSTER_LIST:
+		ab->len[RDE_AP_CLUSTER] = 0;
+		break;
+	case BGP_ATTR_COMMUNITIES:
+		ab->len[RDE_AP_COMM] = 0;
+		break;
+	case BGP_ATTR_LARGE_COMMUNITIES:
+		ab->len[RDE_AP_LARGE] = 0;
+		break;
+	case BGP_ATTR_EXT_COMMUNITIES:
+		ab->len[RDE_AP_EXT] = 0;
+		break;
+	}
+}
+
+static int
+rde_cmp_comm(const void *a, const void *b)
+{
+	uint32_t	 x = rde_get32(a), y = rde_get32(b);
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+rde_cmp_large(const void *a, const void *b)
+{
+	int	 i, r;
+
+	for (i = 0; i < 12; i += 4)
+		if ((r = rde_cmp_comm((const uint8_t *)a + i,
+		    (const uint8_t *)b + i)) != 0)
+			return r;
+	return 0;
+}
+
+/* Sort a list part and drop duplicates; returns the new length. */
+static size_t
+rde_list_sort(uint8_t *p, size_t len, size_t vlen,
+    int (*cmp)(const void *, const void *))
+{
+	size_t	 i, o;
+
+	qsort(p, len / vlen, vlen, cmp);
+	for (i = o = 0; i < len; i += vlen) {
+		if (o > 0 && memcmp(p + o - vlen, p + i, vlen) == 0)
+			continue;
+		if (o != i)
+			memmove(p + o, p + i, vlen);
+		o += vlen;
+	}
+	return o;
+}
+
+/*
+ * Communities as sets, sorted, as BIRD sends them; equal sets then
+ * intern to one copy whatever order they were built in.
+ */
+void
+rde_ab_normalize(struct rde_abuild *ab)
+{
+	uint8_t	*d;
+
+	if (ab->len[RDE_AP_COMM] > 4) {
+		d = rde_ab_edit(ab, RDE_AP_COMM);
+		ab->len[RDE_AP_COMM] = (uint16_t)rde_list_sort(d,
+		    ab->len[RDE_AP_COMM] & ~3U, 4, rde_cmp_comm);
+	}
+	if (ab->len[RDE_AP_LARGE] > 12) {
+		d = rde_ab_edit(ab, RDE_AP_LARGE);
+		ab->len[RDE_AP_LARGE] = (uint16_t)rde_list_sort(d,
+		    ab->len[RDE_AP_LARGE] - ab->len[RDE_AP_LARGE] % 12, 12,
+		    rde_cmp_large);
+	}
+}
+
+/* The codec's view of an interned set, for encoding. */
+void
+rde_attr_to_bgp(const struct rde_attrs *a, struct bgp_attrs *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->present = a->k.present;
+	b->origin = a->k.origin;
+	b->aspath_as4 = 1;
+	b->med = a->k.med;
+	b->local_pref = a->k.local_pref;
+	b->aggregator_as = a->k.aggregator_as;
+	b->aggregator_id = a->k.aggregator_id;
+	b->originator_id = a->k.originator_id;
+	b->nexthop = a->k.nexthop;
+	b->nexthop_ll = a->k.nexthop_ll;
+	b->aspath = rde_attr_part(a, RDE_AP_ASPATH, &b->aspath_len);
+	b->communities = rde_attr_part(a, RDE_AP_COMM, &b->communities_len);
+	b->ext_communities = rde_attr_part(a, RDE_AP_EXT,
+	    &b->ext_communities_len);
+	b->large_communities = rde_attr_part(a, RDE_AP_LARGE,
+	    &b->large_communities_len);
+	b->cluster_list = rde_attr_part(a, RDE_AP_CLUSTER,
+	    &b->cluster_list_len);
+	b->unknown = rde_attr_part(a, RDE_AP_UNKNOWN, &b->unknown_len);
+}
+
+int
+rde_attr_has_comm(const struct rde_attrs *a, uint32_t c)
+{
+	const uint8_t	*p;
+	uint16_t	 len, off;
+
+	p = rde_attr_part(a, RDE_AP_COMM, &len);
+	for (off = 0; off + 4 <= len; off += 4)
+		if (rde_get32(p + off) == c)
+			return 1;
+	return 0;
+}
+
+int
+rde_attr_has_large(const struct rde_attrs *a, uint32_t x, uint32_t y,
+    uint32_t z)
+{
+	const uint8_t	*p;
+	uint16_t	 len, off;
+
+	p = rde_attr_part(a, RDE_AP_LARGE, &len);
+	for (off = 0; off + 12 <= len; off += 12)
+		if (rde_get32(p + off) == x && rde_get32(p + off + 4) == y &&
+		    rde_get32(p + off + 8) == z)
+			return 1;
+	return 0;
+}
