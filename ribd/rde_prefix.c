@@ -6,6 +6,8 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
+#include <endian.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -47,34 +49,75 @@ rde_addr_len(uint8_t aid)
 	return aid == BGP_AID_IPV6 ? 16 : 4;
 }
 
+static uint64_t
+rde_be64(const uint8_t *p)
+{
+	uint64_t	 v;
+
+	memcpy(&v, p, sizeof(v));
+	return be64toh(v);
+}
+
+static uint32_t
+rde_be32(const uint8_t *p)
+{
+	uint32_t	 v;
+
+	memcpy(&v, p, sizeof(v));
+	return ntohl(v);
+}
+
+/*
+ * The hash keeps locality: the prefix's number at its own length (its
+ * address shifted right by the host bits) gives the low four bits of the
+ * bucket, the rest is a multiplicative hash of the remaining bits.  So
+ * sixteen consecutive prefixes of one length (a table arrives sorted)
+ * fall into one cache line of buckets, and the distribution stays that
+ * of the hash.  The result is the bucket index in the low 32 bits, for
+ * a table of 2^32 buckets; rde_prefix_bucket() cuts it down.
+ */
 static uint32_t
 rde_prefix_hash(uint8_t aid, const uint8_t *addr, uint8_t plen)
 {
-	uint64_t	 h, w;
+	uint64_t	 n, h, lo = 0;
 
-	memcpy(&w, addr, 4);
-	h = (w << 16 | (uint64_t)plen << 8 | aid) * 0x9e3779b97f4a7c15ULL;
 	if (aid == BGP_AID_IPV6) {
-		memcpy(&w, addr + 4, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-		memcpy(&w, addr + 8, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		n = rde_be64(addr);
+		if (plen > 64) {
+			lo = rde_be64(addr + 8) >> (128 - plen);
+			n ^= lo * 0xc2b2ae3d27d4eb4fULL;
+			n = (n & ~UINT64_C(15)) | (lo & 15);
+		} else
+			n = plen ? n >> (64 - plen) : 0;
+	} else {
+		n = rde_be32(addr);
+		n = plen ? n >> (32 - plen) : 0;
 	}
-	return (uint32_t)(h >> 32);
+	h = ((n >> 4) ^ ((uint64_t)plen << 56) ^ ((uint64_t)aid << 48)) *
+	    0x9e3779b97f4a7c15ULL;
+	return (uint32_t)(h >> 32) << 4 | (uint32_t)(n & 15);
 }
 
 static uint32_t
 rde_prefix_bucket(uint32_t h)
 {
-	return h >> (32 - pfx_hbits);
+	/* The hashed part from the top, the sequence bits at the bottom. */
+	return ((h >> 4) >> (32 - pfx_hbits)) << 4 | (h & 15);
 }
 
 static int
 rde_prefix_is(const struct rde_prefix *p, uint8_t aid, const uint8_t *addr,
     uint8_t plen)
 {
-	return p->aid == aid && p->plen == plen &&
-	    memcmp(p->addr, addr, rde_addr_len(aid)) == 0;
+	uint32_t	 a, b;
+
+	if (p->aid != aid || p->plen != plen)
+		return 0;
+	if (aid == BGP_AID_IPV6)
+		return memcmp(p->addr, addr, 16) == 0;
+	memcpy(&a, p->addr, 4);
+	memcpy(&b, addr, 4);
+	return a == b;
 }
 
 uint32_t
@@ -92,25 +135,25 @@ rde_prefix_find(uint8_t aid, const uint8_t *addr, uint8_t plen)
 	return RDE_NIL;
 }
 
+/* Twice the buckets; records are visited in slab order, which is cheap. */
 static void
 rde_prefix_rehash(void)
 {
 	struct rde_prefix	*p;
-	uint32_t		*nt, i, j, n, b;
+	uint32_t		 i, j;
 
 	pfx_hbits++;
-	nt = xcalloc((size_t)1 << pfx_hbits, sizeof(*nt));
-	for (b = 0; b < (1U << (pfx_hbits - 1)); b++)
-		for (i = pfx_htab[b]; i != RDE_NIL; i = n) {
-			p = rde_slab_get(&pfx_slab, i);
-			n = p->hnext;
-			j = rde_prefix_bucket(rde_prefix_hash(p->aid, p->addr,
-			    p->plen));
-			p->hnext = nt[j];
-			nt[j] = i;
-		}
 	free(pfx_htab);
-	pfx_htab = nt;
+	pfx_htab = xcalloc((size_t)1 << pfx_hbits, sizeof(*pfx_htab));
+	for (i = 1; i < pfx_slab.next; i++) {
+		p = rde_slab_get(&pfx_slab, i);
+		if (p->aid == RDE_AID_FREE)
+			continue;
+		j = rde_prefix_bucket(rde_prefix_hash(p->aid, p->addr,
+		    p->plen));
+		p->hnext = pfx_htab[j];
+		pfx_htab[j] = i;
+	}
 }
 
 /* Find the prefix or add it; addr must have its host bits cleared. */
