@@ -15,7 +15,7 @@ CC ?=		cc
 PKG_CONFIG ?=	pkg-config
 OS :=		$(shell uname -s)
 
-PKGS :=		libevent libbsd-overlay yaml-0.1 libcrypto
+PKGS :=		libevent libevent_openssl libbsd-overlay yaml-0.1 libssl libcrypto
 ifeq ($(OS),Linux)
 PKGS +=		libseccomp libcap-ng
 endif

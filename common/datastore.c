@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "datastore.h"
+#include "datastore_etcd.h"
 #include "doc.h"
 #include "log.h"
 #include "resource.h"
@@ -331,14 +332,17 @@ ds_encode_checked(const struct resource *r, struct ds_err *err)
  */
 
 /*
- * Open a datastore by type ("file" or NULL; "etcdv3" once its backend
- * exists) and location (directory; endpoints for etcd).
+ * Open a datastore by type ("file" or NULL, "etcdv3") and location (the
+ * directory; for etcd comma-separated endpoint URLs: TLS files and the
+ * rest of tortie.yaml's settings need ds_open_dconf()).
  */
 struct ds *
 ds_open(const char *type, const char *path, int flags, struct ds_err *err)
 {
 	if (type == NULL || strcmp(type, "file") == 0)
 		return ds_open_file(path, flags, err);
+	if (strcmp(type, "etcdv3") == 0)
+		return ds_open_etcd_urls(path, flags, err);
 	ds_seterr(err, DS_EINVAL, "datastore type %s is not supported",
 	    type);
 	return NULL;

@@ -10,6 +10,7 @@
 
 #include "ctl.h"
 #include "datastore.h"
+#include "datastore_etcd.h"
 #include "dconf.h"
 #include "plan.h"
 
@@ -62,7 +63,7 @@ ctl_plan(struct ctl_opts *o, int argc, char **argv)
 	if (o->ds_dir != NULL)
 		ds = ds_open("file", o->ds_dir, 0, &derr);
 	else
-		ds = ds_open(dc.ds_type, dc.ds_path, 0, &derr);
+		ds = ds_open_dconf(&dc, 0, &derr);
 	if (ds == NULL) {
 		fprintf(stderr, "tortiectl: datastore: %s\n", derr.msg);
 		goto done;

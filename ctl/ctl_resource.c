@@ -30,6 +30,7 @@
 
 #include "ctl.h"
 #include "datastore.h"
+#include "datastore_etcd.h"
 #include "dconf.h"
 #include "doc.h"
 #include "resource.h"
@@ -328,7 +329,7 @@ cr_open(struct cr_ctx *c, int write)
 			dconf_free(&dc);
 			return -1;
 		}
-		c->ds = ds_open(dc.ds_type, dc.ds_path, flags, &err);
+		c->ds = ds_open_dconf(&dc, flags, &err);
 		dconf_free(&dc);
 	}
 	if (c->ds == NULL) {
