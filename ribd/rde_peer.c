@@ -381,12 +381,18 @@ rde_peer_next_timer(void)
 	return t;
 }
 
-/* Whether every peer that is up has sent its End-of-RIBs. */
+/*
+ * Whether every configured peer is up and has sent its End-of-RIBs; not
+ * before there is a peer at all, since peers may be configured after the
+ * first configuration.
+ */
 int
 rde_peer_converged(void)
 {
 	struct rde_peer	*p;
 
+	if (RB_EMPTY(&rde->peertree))
+		return 0;
 	RB_FOREACH(p, rde_peer_tree, &rde->peertree) {
 		if (!(p->flags & RDE_PEER_UP))
 			return 0;
