@@ -9,15 +9,17 @@
  * the same as update; the failure branch reads the key to tell "does not
  * exist" from "update conflict".
  *
- * The watch is one stream with a watch per kind prefix and one for the
- * IPAM affinities.  It starts from the lowest revision that a list has
- * seen since the handle was opened (tortied loads, then watches), so no
- * change between the load and the watch is lost; without one it starts
- * from now and reports a change once it is established, as a re-list
- * would.  A lost stream is resumed from each watch's next revision on the
- * next endpoint, after a back-off once every endpoint has failed; when
- * etcd has compacted that revision away, the watch starts from now and
- * reports a change, which makes tortied re-list.  While connected, a
+ * The watch is one stream with one watch over a key range that holds
+ * every kind's prefix and the IPAM affinities (etcd_watch_range()); keys
+ * of other kinds in that range are filtered out.  It starts after the
+ * lowest revision that a list has seen since the handle was opened
+ * (tortied loads, then watches), so no change between the load and the
+ * watch is lost; without one it starts from now and reports a change
+ * once it is established, as a re-list would.  A lost stream is resumed
+ * from the next revision on the next endpoint, after a back-off once
+ * every endpoint has failed; when etcd has compacted that revision away,
+ * the watch starts from now and reports a change, which makes tortied
+ * re-list.  While connected, a
  * small linearizable read every ETCD_PROBE_MS checks that the member
  * still serves (a member cut off from the quorum keeps the TCP stream
  * open but sends nothing).
@@ -45,7 +47,6 @@
 #include "resource.h"
 #include "util.h"
 
-#define ECB_NWATCH		(RES_NKINDS + 1)	/* kinds + IPAM */
 #define ECB_PROBE_MS		10000
 #define ECB_BACKOFF_MIN_MS	250
 #define ECB_BACKOFF_MAX_MS	30000
@@ -56,10 +57,10 @@ struct ecb_watch {
 	struct ecb		*eb;
 	struct event_base	*base;
 	int			 pipe[2];
-	char			*prefix[ECB_NWATCH];
-	uint64_t		 next[ECB_NWATCH];	/* 0: from now */
-	int			 created[ECB_NWATCH];
-	int			 report;	/* notify once all are created */
+	char			*key;		/* the watched range */
+	char			*end;
+	uint64_t		 next;		/* 0: from now */
+	int			 report;	/* notify once created */
 	size_t			 ep;
 	unsigned int		 fails;		/* attempts since connected */
 	struct etcd_areq	*stream;
@@ -655,7 +656,7 @@ w_notify(struct ecb_watch *w)
 }
 
 static void
-w_events(struct ecb_watch *w, const struct etcd_wmsg *m, size_t id)
+w_events(struct ecb_watch *w, const struct etcd_wmsg *m)
 {
 	size_t	 i;
 
@@ -664,40 +665,31 @@ w_events(struct ecb_watch *w, const struct etcd_wmsg *m, size_t id)
 			w_notify(w);
 			break;
 		}
-	if (m->last_mod_rev >= w->next[id])
-		w->next[id] = m->last_mod_rev + 1;
+	if (m->last_mod_rev >= w->next)
+		w->next = m->last_mod_rev + 1;
 }
 
 /* Start over from now and report a change (compaction, lost history). */
 static void
 w_relist(struct ecb_watch *w, const char *why)
 {
-	size_t	 i;
-
 	log_info("etcd watch: %s: re-listing", why);
-	for (i = 0; i < ECB_NWATCH; i++)
-		w->next[i] = 0;
+	w->next = 0;
 	w->report = 1;
 	w->fails = 0;
 	w_lost(w, NULL);
 }
 
 static void
-w_created(struct ecb_watch *w, const struct etcd_wmsg *m, size_t id)
+w_created(struct ecb_watch *w, const struct etcd_wmsg *m)
 {
-	size_t	 i;
-
-	if (w->next[id] == 0)
-		w->next[id] = m->rev + 1;
-	else if (m->rev + 1 < w->next[id]) {
+	if (w->next == 0)
+		w->next = m->rev + 1;
+	else if (m->rev + 1 < w->next) {
 		/* The store is behind what we saw: restored from a backup. */
 		w_relist(w, "etcd revision went backwards");
 		return;
 	}
-	w->created[id] = 1;
-	for (i = 0; i < ECB_NWATCH; i++)
-		if (!w->created[i])
-			return;
 	w->fails = 0;
 	w_state(w, DS_ETCD_CONNECTED, NULL);
 	w->st.error[0] = '\0';
@@ -726,7 +718,7 @@ w_msg(void *arg, const char *buf, size_t len)
 		w->st.revision = m.rev;
 	if (m.is_error)
 		w_lost(w, m.msg);
-	else if (m.watch_id >= ECB_NWATCH)
+	else if (m.watch_id != 0)
 		w_lost(w, "watch: unknown watch id");
 	else if (m.canceled && m.compact_rev != 0)
 		w_relist(w, "history compacted");
@@ -735,11 +727,11 @@ w_msg(void *arg, const char *buf, size_t len)
 		    m.msg : "no reason given");
 		w_lost(w, why);
 	} else if (m.created)
-		w_created(w, &m, (size_t)m.watch_id);
+		w_created(w, &m);
 	else if (m.nevents > 0)
-		w_events(w, &m, (size_t)m.watch_id);
-	else if (m.rev >= w->next[m.watch_id] && w->created[m.watch_id])
-		w->next[m.watch_id] = m.rev + 1;	/* progress */
+		w_events(w, &m);
+	else if (m.rev >= w->next && w->st.state == DS_ETCD_CONNECTED)
+		w->next = m.rev + 1;	/* progress notification */
 	etcd_wmsg_free(&m);
 }
 
@@ -812,14 +804,11 @@ w_connect(struct ecb_watch *w)
 {
 	struct etcd_areq_cb	 cb;
 	char			*body, err[256];
-	size_t			 i;
 
 	etcd_areq_free(w->stream);
 	etcd_areq_free(w->probe);
 	w->stream = w->probe = NULL;
 	w->lost = 0;
-	for (i = 0; i < ECB_NWATCH; i++)
-		w->created[i] = 0;
 	strlcpy(w->st.endpoint, etcd_endpoint_url(w->eb->c, w->ep),
 	    sizeof(w->st.endpoint));
 	if (w->st.state == DS_ETCD_IDLE)
@@ -828,8 +817,7 @@ w_connect(struct ecb_watch *w)
 	cb.msg = w_msg;
 	cb.done = w_done;
 	cb.arg = w;
-	body = etcd_req_watch((const char *const *)w->prefix, w->next,
-	    ECB_NWATCH);
+	body = etcd_req_watch(w->key, w->end, w->next);
 	w->stream = etcd_areq_start(w->eb->c, w->base, w->ep, "/v3/watch",
 	    body, 1, &cb, err, sizeof(err));
 	free(body);
@@ -884,8 +872,6 @@ w_probe_cb(evutil_socket_t fd, short ev, void *arg)
 static void
 w_free(struct ecb_watch *w)
 {
-	size_t	 i;
-
 	if (w == NULL)
 		return;
 	etcd_areq_free(w->stream);
@@ -894,8 +880,8 @@ w_free(struct ecb_watch *w)
 		event_free(w->retry_ev);
 	if (w->probe_ev != NULL)
 		event_free(w->probe_ev);
-	for (i = 0; i < ECB_NWATCH; i++)
-		free(w->prefix[i]);
+	free(w->key);
+	free(w->end);
 	if (w->pipe[0] != -1)
 		close(w->pipe[0]);
 	if (w->pipe[1] != -1)
@@ -908,7 +894,6 @@ ecb_watch_start(struct ds *ds, struct ds_err *err)
 {
 	struct ecb		*eb = ds->be;
 	struct ecb_watch	*w;
-	int			 k;
 
 	if (eb->w != NULL)
 		return 0;
@@ -929,11 +914,8 @@ ecb_watch_start(struct ds *ds, struct ds_err *err)
 	if ((w->retry_ev = evtimer_new(w->base, w_retry_cb, w)) == NULL ||
 	    (w->probe_ev = evtimer_new(w->base, w_probe_cb, w)) == NULL)
 		fatalx("%s: evtimer_new", __func__);
-	for (k = 0; k < RES_NKINDS; k++)
-		w->prefix[k] = etcd_kind_prefix((enum res_kind)k);
-	w->prefix[RES_NKINDS] = xstrdup(ETCD_IPAM_HOST_PREFIX);
-	for (k = 0; k < ECB_NWATCH; k++)
-		w->next[k] = eb->list_rev_min != 0 ? eb->list_rev_min + 1 : 0;
+	etcd_watch_range(&w->key, &w->end);
+	w->next = eb->list_rev_min != 0 ? eb->list_rev_min + 1 : 0;
 	w->report = eb->list_rev_min == 0;
 	w->ep = etcd_endpoint_current(eb->c);
 	eb->w = w;

@@ -103,8 +103,8 @@ char		*etcd_req_create(const char *, const char *, size_t);
 char		*etcd_req_update(const char *, const char *, size_t,
 		    const uint64_t *);
 char		*etcd_req_delete(const char *, const uint64_t *);
-char		*etcd_req_watch(const char *const *, const uint64_t *,
-		    size_t);
+char		*etcd_req_watch(const char *, const char *, uint64_t);
+void		 etcd_watch_range(char **, char **);
 
 struct doc_node	*etcd_json_parse(const char *, size_t, char *, size_t);
 int		 etcd_u64(const struct doc_node *, uint64_t *);

@@ -482,42 +482,54 @@ etcd_req_delete(const char *key, const uint64_t *expect)
 }
 
 /*
- * The body of a watch stream: one create_request per prefix, in order
- * (etcd numbers them 0, 1, ... on the stream), each from start[i] (0:
- * from now) with progress notifications, so that a quiet watch still
- * learns the revision it has reached.
+ * The body of a watch stream: one create_request for [key, end) from
+ * revision start (0: from now), with progress notifications, so that a
+ * quiet watch still learns the revision it has reached.  One stream
+ * carries one watch: etcd's gateway may answer before it has read a
+ * second request from the body, and then never reads it.
  */
 char *
-etcd_req_watch(const char *const *prefixes, const uint64_t *start, size_t n)
+etcd_req_watch(const char *key, const char *end, uint64_t start)
 {
 	struct jsonw	 jw;
-	char		*end, *out = NULL, *one;
-	size_t		 i;
 
-	for (i = 0; i < n; i++) {
-		end = etcd_prefix_end(prefixes[i]);
-		jw_init(&jw, 0);
-		jw_obj_open(&jw, NULL);
-		jw_obj_open(&jw, "create_request");
-		req_b64(&jw, "key", prefixes[i], strlen(prefixes[i]));
-		req_b64(&jw, "range_end", end, strlen(end));
-		if (start[i] != 0)
-			req_u64(&jw, "start_revision", start[i]);
-		jw_bool(&jw, "progress_notify", 1);
-		jw_obj_close(&jw);
-		jw_obj_close(&jw);
-		one = jw_finish(&jw, NULL);
-		free(end);
-		if (out == NULL)
-			out = one;
-		else {
-			end = out;
-			xasprintf(&out, "%s\n%s", end, one);
-			free(end);
-			free(one);
-		}
+	jw_init(&jw, 0);
+	jw_obj_open(&jw, NULL);
+	jw_obj_open(&jw, "create_request");
+	req_b64(&jw, "key", key, strlen(key));
+	req_b64(&jw, "range_end", end, strlen(end));
+	if (start != 0)
+		req_u64(&jw, "start_revision", start);
+	jw_bool(&jw, "progress_notify", 1);
+	jw_obj_close(&jw);
+	jw_obj_close(&jw);
+	return jw_finish(&jw, NULL);
+}
+
+/*
+ * The range one watch must cover: from the IPAM affinities to the end
+ * of the last kind's prefix.  Calico's keys in between (other resource
+ * kinds) are filtered out by etcd_relevant_key(); the busiest ones
+ * (workload endpoints, profiles, IPAM blocks and handles) sort outside.
+ */
+void
+etcd_watch_range(char **key, char **end)
+{
+	char	*p, *e;
+	int	 k;
+
+	*key = xstrdup(ETCD_IPAM_HOST_PREFIX);
+	*end = NULL;
+	for (k = 0; k < RES_NKINDS; k++) {
+		p = etcd_kind_prefix((enum res_kind)k);
+		e = etcd_prefix_end(p);
+		free(p);
+		if (*end == NULL || strcmp(e, *end) > 0) {
+			free(*end);
+			*end = e;
+		} else
+			free(e);
 	}
-	return out != NULL ? out : xstrdup("");
 }
 
 /*
@@ -833,14 +845,17 @@ parse_events(const struct doc_node *evs, struct etcd_wmsg *m)
 	return 0;
 }
 
+/* A WatchResponse; a cancel may come without a header revision. */
 static int
 parse_result(const struct doc_node *r, struct etcd_wmsg *m)
 {
-	const struct doc_node	*reason;
-	char			 err[128];
+	const struct doc_node	*reason, *h;
 
-	if (r->type != DOC_MAP || parse_header(r, &m->rev, err,
-	    sizeof(err)) == -1 ||
+	if (r->type != DOC_MAP)
+		return -1;
+	h = doc_map_get(r, "header");
+	if ((h != NULL && h->type != DOC_MAP) ||
+	    etcd_u64(doc_map_get(h, "revision"), &m->rev) == -1 ||
 	    etcd_u64(doc_map_get(r, "watch_id"), &m->watch_id) == -1 ||
 	    parse_bool(doc_map_get(r, "created"), &m->created) == -1 ||
 	    parse_bool(doc_map_get(r, "canceled"), &m->canceled) == -1 ||
