@@ -346,6 +346,7 @@ struct rde_group {
 	uint32_t		*out;		/* attr id << 8 | excluded slot */
 	uint32_t		 outcap;
 	uint32_t		 n_adv;		/* non-zero entries */
+	int			 counts_dirty;	/* members' counts changed */
 	uint32_t		 n_excl[RDE_GROUP_SLOTS];
 	struct rde_memo		*memo;
 	struct rde_bucket	*buckets;

@@ -95,6 +95,7 @@ rde_out_set(struct rde_group *g, uint32_t i, uint32_t old, uint32_t nv)
 	if (i >= g->outcap)
 		rde_out_grow(g, i);
 	g->out[i] = nv;
+	g->counts_dirty = 1;
 	if (nv != 0) {
 		rde_attr_ref(RDE_OUT_ATTR(nv));
 		if (old == 0)
@@ -562,6 +563,11 @@ rde_group_run(struct rde_group *g, size_t *budget)
 			rde_dump_run(g, m, budget);
 	rde_group_flush(g);
 	rde_group_markers(g);
+	if (g->counts_dirty) {
+		TAILQ_FOREACH(m, &g->members, gentry)
+			rde_peer_changed(m);
+		g->counts_dirty = 0;
+	}
 }
 
 /* The readers' positions: keep the journal as short as they allow. */
