@@ -970,8 +970,9 @@ etcd_outcome(int status, const char *body, size_t len)
 size_t
 etcd_stream_next(const char *buf, size_t len, size_t *start, int *bad)
 {
-	size_t	 i;
-	int	 depth = 0, instr = 0, esc = 0;
+	uint64_t	 arrays = 0;	/* bit per level: 1 for '[' */
+	size_t		 i;
+	int		 depth = 0, instr = 0, esc = 0, arr;
 
 	*bad = 0;
 	for (i = 0; i < len && (buf[i] == ' ' || buf[i] == '\n' ||
@@ -996,13 +997,23 @@ etcd_stream_next(const char *buf, size_t len, size_t *start, int *bad)
 		}
 		if (buf[i] == '"')
 			instr = 1;
-		else if (buf[i] == '{' || buf[i] == '[')
+		else if (buf[i] == '{' || buf[i] == '[') {
+			/* Deeper than doc.c would take anyway. */
+			if (depth == 64) {
+				*bad = 1;
+				return 0;
+			}
+			arrays = arrays << 1 | (buf[i] == '[');
 			depth++;
-		else if ((buf[i] == '}' || buf[i] == ']') && --depth == 0)
-			return i + 1;
-		if (depth < 0) {
-			*bad = 1;
-			return 0;
+		} else if (buf[i] == '}' || buf[i] == ']') {
+			arr = buf[i] == ']';
+			if ((int)(arrays & 1) != arr) {
+				*bad = 1;
+				return 0;
+			}
+			arrays >>= 1;
+			if (--depth == 0)
+				return i + 1;
 		}
 	}
 	return 0;

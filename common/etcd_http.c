@@ -230,8 +230,8 @@ etcd_client_new(const char *const *urls, int n, const char *ca,
 	int			 i, tls = 0;
 
 	if (n <= 0 || n > DS_ETCD_MAX_ENDPOINTS) {
-		snprintf(err, errlen, "etcdv3 needs 1 to %d endpoints",
-		    DS_ETCD_MAX_ENDPOINTS);
+		snprintf(err, errlen, "%d endpoints given, 1 to %d needed",
+		    n, DS_ETCD_MAX_ENDPOINTS);
 		return NULL;
 	}
 	c = xcalloc(1, sizeof(*c));
