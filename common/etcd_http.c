@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -36,6 +37,7 @@
 #include "util.h"
 
 #define ETCD_DEFAULT_PORT	2379
+#define ETCD_RETRY_MS		200	/* between rounds of endpoints */
 /*
  * A watch stream may be quiet for as long as etcd's progress interval
  * (10 minutes by default); its liveness is checked by the caller's
@@ -690,21 +692,19 @@ call_one(struct etcd_client *c, size_t i, const char *path, const char *body,
 }
 
 /*
- * POST body to path, trying each endpoint once, from the one that last
- * answered.  0 with the reply (malloc'd, NUL-terminated) when an
- * endpoint answered 200; -1 with err otherwise: the server's reason when
- * it refused the request, every endpoint's when none could serve it.
+ * One round: each endpoint once, from the one that last answered.  1:
+ * no endpoint could serve (why has every reason), 0 or -1: the call's
+ * result.
  */
-int
-etcd_call(struct etcd_client *c, const char *path, const char *body,
-    char **out, size_t *outlen, struct ds_err *err)
+static int
+call_round(struct etcd_client *c, const char *path, const char *body,
+    char **out, size_t *outlen, char *why, size_t whylen,
+    struct ds_err *err)
 {
 	struct call_res	 r;
-	char		 why[DS_ERRLEN], text[300];
+	char		 text[300];
 	size_t		 k, i, wl = 0;
 
-	*out = NULL;
-	*outlen = 0;
 	why[0] = '\0';
 	for (k = 0; k < c->nep; k++) {
 		i = (c->cur + k) % c->nep;
@@ -731,10 +731,42 @@ etcd_call(struct etcd_client *c, const char *path, const char *body,
 		}
 		free(r.body);
 		log_debug("etcd %s: %s", c->ep[i].url, r.err);
-		if (wl < sizeof(why))
-			wl += (size_t)snprintf(why + wl, sizeof(why) - wl,
+		if (wl < whylen)
+			wl += (size_t)snprintf(why + wl, whylen - wl,
 			    "%s%s: %s", wl > 0 ? "; " : "", c->ep[i].url,
 			    r.err);
+	}
+	return 1;
+}
+
+/*
+ * POST body to path.  0 with the reply (malloc'd, NUL-terminated) when
+ * an endpoint answered 200; -1 with err otherwise: the server's reason
+ * when it refused the request, every endpoint's when none could serve
+ * it.  Rounds over the endpoints are repeated for up to the timeout,
+ * because a cluster electing a new leader refuses everything for a
+ * moment.  A write whose answer was lost may so be applied twice: a
+ * create then reports "already exists", an update "update conflict".
+ */
+int
+etcd_call(struct etcd_client *c, const char *path, const char *body,
+    char **out, size_t *outlen, struct ds_err *err)
+{
+	struct timespec	 ts = { 0, ETCD_RETRY_MS * 1000 * 1000 };
+	char		 why[DS_ERRLEN];
+	uint64_t	 deadline = mono_ms() + (uint64_t)c->timeout_ms;
+	int		 rc;
+
+	*out = NULL;
+	*outlen = 0;
+	for (;;) {
+		rc = call_round(c, path, body, out, outlen, why, sizeof(why),
+		    err);
+		if (rc != 1)
+			return rc;
+		if (mono_ms() + ETCD_RETRY_MS >= deadline)
+			break;
+		nanosleep(&ts, NULL);
 	}
 	ds_seterr(err, DS_EIO, "etcd unreachable (%s)", why);
 	return -1;

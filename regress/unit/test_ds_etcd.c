@@ -898,16 +898,24 @@ fake_teardown(void **state)
 	return 0;
 }
 
+/* Short timeouts: "nobody serves" is retried until the timeout. */
 static struct ds *
 fake_open(int first, int second)
 {
-	struct ds_err	 err;
-	struct ds	*ds;
-	char		 urls[128];
+	struct ds_etcd_conf	 conf;
+	struct ds_err		 err;
+	struct ds		*ds;
+	char			 u[2][64];
 
-	snprintf(urls, sizeof(urls), "http://127.0.0.1:%d,http://127.0.0.1:%d",
-	    fake_port[first], fake_port[second]);
-	if ((ds = ds_open("etcdv3", urls, 0, &err)) == NULL)
+	memset(&conf, 0, sizeof(conf));
+	snprintf(u[0], sizeof(u[0]), "http://127.0.0.1:%d", fake_port[first]);
+	snprintf(u[1], sizeof(u[1]), "http://127.0.0.1:%d",
+	    fake_port[second]);
+	conf.endpoints[0] = u[0];
+	conf.endpoints[1] = u[1];
+	conf.nendpoints = 2;
+	conf.timeout_ms = 600;
+	if ((ds = ds_open_etcd(&conf, 0, &err)) == NULL)
 		fail_msg("%s", err.msg);
 	return ds;
 }
