@@ -57,4 +57,12 @@ is "$after2" "$before2" "node1's session to node2 was not touched"
 lab_ctl 1 show neighbors -o json | grep -q '"peerAS": 64513'
 ok $? "node1 sees node3 with AS 64513"
 
+# A node that stops: its peers say why, and take it back when it returns.
+lab_stop 3
+wait_for 10 sh -c "lab_ctl() { \"$TOP/ctl/tortiectl\" -s \"$LAB_DIR/node\$1.sock\" node status; }; lab_ctl 1 | grep -q '198.18.0.3 .* start .*Administrative Shutdown'"
+ok $? "node1: node3 down, INFO says it shut down"
+lab_start 3
+lab_wait_established 1 4 30
+ok $? "node1: node3 back after its restart"
+
 done_testing

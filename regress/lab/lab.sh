@@ -204,7 +204,9 @@ lab_conf() {
 lab_start() {
 	for i in "$@"; do
 		lab_conf "$i"
-		lab_exec "n$i" "$LAB_TOP/bgpd/tortied" -d \
+		# A simple command, so that $! is tortied itself (ip netns
+		# exec execs it), not a subshell.
+		ip netns exec "$(lab_ns "n$i")" "$LAB_TOP/bgpd/tortied" -d \
 		    -f "$LAB_DIR/node$i.yaml" >>"$LAB_DIR/node$i.log" 2>&1 &
 		echo $! >"$LAB_DIR/node$i.pid"
 	done
