@@ -53,6 +53,7 @@ struct bgpd_peer {
 	struct imsg_peer	 conf;
 	struct child		*group;
 	struct imsg_peer_state	 st;
+	struct imsg_peer_counts	 counts;	/* from ribd */
 	int			 seen;
 };
 
@@ -106,6 +107,7 @@ int	 proc_compose(struct child *, uint32_t, uint32_t, int, const void *,
 const char *fsm_state_name(uint32_t);
 const char *peer_type_name(uint8_t);
 struct bgpd_peer *peers_find_id(uint32_t);
+struct bgpd_peer *peers_find_name(const char *);
 struct bgpd_peer *peers_find_addr(const struct bgpd_addr *);
 int	 peers_apply(const struct imsg_peer *, size_t, const char **, size_t);
 void	 want_copy(struct imsg_peer *, const struct imsg_peer *, uint32_t);
@@ -113,6 +115,7 @@ void	 peers_group_started(struct child *);
 int	 peers_pass_conn(struct bgpd_peer *, int);
 void	 peers_md5_sync(void);
 void	 peers_state(struct child *, struct imsg *);
+void	 peers_counts(struct imsg *);
 struct jsonw;
 void	 peers_json(struct jsonw *, const char *);
 void	 peers_clear(void);

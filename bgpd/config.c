@@ -22,6 +22,7 @@
 #include "evt.h"
 #include "log.h"
 #include "plan.h"
+#include "ribconf.h"
 #include "util.h"
 
 #define WATCH_SETTLE_MS		100
@@ -127,14 +128,20 @@ watch_setup(void)
 	struct ds_err	 derr;
 	int		 fd;
 
-	if (watch_ev != NULL || cur_ds == NULL || td->base == NULL)
+	if (cur_ds == NULL || td->base == NULL)
 		return;
+	/*
+	 * Every time: a datastore directory that was moved away and came
+	 * back is watched again (on the same descriptor).
+	 */
 	memset(&derr, 0, sizeof(derr));
 	if (ds_watch_start(cur_ds, &derr) == -1) {
 		log_warnx("datastore watch: %s (changes need a reload)",
 		    derr.msg);
 		return;
 	}
+	if (watch_ev != NULL)
+		return;
 	if ((fd = ds_watch_fd(cur_ds)) == -1)
 		return;
 	watch_ev = event_new(td->base, fd, EV_READ | EV_PERSIST, watch_cb,
@@ -238,6 +245,34 @@ apply_listen(const struct plan *plan)
 	cur_port = plan->listen_port;
 }
 
+/* The export policy, origination and filters to ribd, as one stream. */
+static void
+apply_ribconf(const struct plan *plan)
+{
+	struct ribconf_msg	*msgs = NULL;
+	struct bgpd_peer	*p;
+	uint32_t		*ids;
+	char			 err[256];
+	size_t			 i;
+	int			 n;
+
+	ids = xcalloc(plan->nsessions, sizeof(*ids));
+	for (i = 0; i < plan->nsessions; i++)
+		if ((p = peers_find_name(plan->sessions[i].name)) != NULL)
+			ids[i] = p->conf.peerid;
+	n = ribconf_from_plan(plan, ids, td->conf.d.kernel_install, &msgs,
+	    err, sizeof(err));
+	free(ids);
+	if (n == -1) {
+		log_warnx("export configuration for ribd: %s", err);
+		return;
+	}
+	for (i = 0; i < (size_t)n; i++)
+		proc_compose(td->rib, msgs[i].type, 0, -1, &msgs[i].data,
+		    msgs[i].len);
+	free(msgs);
+}
+
 static void
 apply_plan(const struct plan *plan)
 {
@@ -254,6 +289,7 @@ apply_plan(const struct plan *plan)
 	    plan->mesh_enabled ? 1 : 0);
 	explicit_bzero(want, plan->nsessions * sizeof(*want));
 	free(want);
+	apply_ribconf(plan);
 	for (i = 0; i < plan->nwarnings; i++)
 		log_warnx("plan: %s", plan->warnings[i]);
 	log_info("plan for node %s: %zu session(s), %zu prefix(es) "

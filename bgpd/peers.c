@@ -32,7 +32,6 @@ static const char *const type_names[] = {
 	[PEER_TYPE_NODE] = "node specific",
 };
 
-static struct bgpd_peer	*peer_by_name(const char *);
 static void		 peer_insert(struct bgpd_peer *);
 static void		 peer_send(struct bgpd_peer *);
 static void		 peer_del(struct bgpd_peer *);
@@ -52,8 +51,8 @@ peer_type_name(uint8_t t)
 	return t <= PEER_TYPE_NODE ? type_names[t] : "unknown";
 }
 
-static struct bgpd_peer *
-peer_by_name(const char *name)
+struct bgpd_peer *
+peers_find_name(const char *name)
 {
 	struct bgpd_peer	*p;
 
@@ -165,7 +164,7 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
 	TAILQ_FOREACH(p, &peers, entry)
 		p->seen = 0;
 	for (i = 0; i < n; i++) {
-		if ((p = peer_by_name(want[i].name)) != NULL) {
+		if ((p = peers_find_name(want[i].name)) != NULL) {
 			p->seen = 1;
 			if (peer_conf_equal(&p->conf, &want[i]) &&
 			    strcmp(p->group->name, want[i].group) == 0)
@@ -287,6 +286,20 @@ peers_state(struct child *c, struct imsg *im)
 	p->st = st;
 }
 
+/* IMSG_PEER_COUNTS from ribd. */
+void
+peers_counts(struct imsg *im)
+{
+	struct imsg_peer_counts	 pc;
+	struct bgpd_peer	*p;
+
+	if (imsg_expect(im, sizeof(pc)) == -1)
+		fatalx("ribd: bad peer counts");
+	memcpy(&pc, im->data, sizeof(pc));
+	if ((p = peers_find_id(pc.peerid)) != NULL)
+		p->counts = pc;
+}
+
 static void
 peer_json(struct jsonw *jw, const struct bgpd_peer *p)
 {
@@ -319,8 +332,10 @@ peer_json(struct jsonw *jw, const struct bgpd_peer *p)
 		snprintf(info, sizeof(info), "%s",
 		    fsm_state_name(p->st.state));
 	jw_str(jw, "info", info);
-	jw_uint(jw, "prefixesReceived", p->st.prefixes_in);
-	jw_uint(jw, "prefixesAdvertised", p->st.prefixes_out);
+	jw_uint(jw, "prefixesReceived", p->counts.prefixes_in);
+	jw_uint(jw, "prefixesAdvertised", p->counts.prefixes_out);
+	jw_uint(jw, "prefixesBest", p->counts.prefixes_best);
+	jw_uint(jw, "prefixesStale", p->counts.stale);
 	if (p->st.state == FSM_ESTABLISHED && t > 0)
 		up = (int64_t)time(NULL) - t;
 	jw_int(jw, "uptimeSeconds", up < 0 ? 0 : up);

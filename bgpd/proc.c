@@ -439,6 +439,12 @@ child_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
 			fatalx("%s: interface event from a non-kroute "
 			    "process", c->label);
 		break;
+	case IMSG_PEER_COUNTS:
+		if (c->role != ROLE_RIB)
+			fatalx("%s: peer counts from a non-ribd process",
+			    c->label);
+		peers_counts(im);
+		break;
 	case IMSG_SESSION_STATE:
 		if (c->role != ROLE_SESSION)
 			fatalx("%s: session state from a non-session process",

@@ -87,6 +87,9 @@ lab_node_up() {
 	ip -n "$wl" route add 169.254.1.1 dev eth0
 	ip -n "$wl" route add default via 169.254.1.1
 	ip -n "$ns" route add "198.19.$i.2/32" dev "cali$i"
+	# Proxy ARP answers for 169.254.1.1 only if the node routes it out
+	# of another interface (on a real node, the default route does).
+	ip -n "$ns" route add 169.254.1.1/32 dev eth0
 }
 
 lab_tor_up() {
