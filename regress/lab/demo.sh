@@ -96,8 +96,12 @@ spec:
   peerIP: 198.18.0.254
   asNumber: 64567
 EOF
-lab_wait_established 1 4 30 || FAILS=$((FAILS + 1))
+for i in 1 2 3 4; do
+	lab_wait_status "$i" '198\.18\.0\.254 +\| global +\| up' 30 ||
+	    FAILS=$((FAILS + 1))
+done
 nctl 1 node status
+run lab_birdc show protocols
 
 step "A node-specific peer chosen by label: rack == 'rack-1'"
 ctl delete bgppeer my-global-peer
@@ -111,16 +115,25 @@ spec:
   asNumber: 64567
   nodeSelector: rack == 'rack-1'
 EOF
-sleep 2
+lab_wait_status 1 '198\.18\.0\.254 +\| node specific +\| up' 30 ||
+    FAILS=$((FAILS + 1))
 nctl 1 node status
 nctl 3 node status
 
 step "Change the default AS number and one node's AS"
-run true
 ctl patch bgpconfiguration default -p '{"spec": {"asNumber": "64513"}}'
 ctl patch node node4 -p '{"spec": {"bgp": {"asNumber": "64514"}}}'
-sleep 3
+echo "(the ToR is told the new AS numbers too)"
+LAB_NODE_AS=64513
+LAB_NODE_AS_4=64514
+lab_tor_reconfigure
+for i in 1 2 3 4; do
+	lab_wait_established "$i" 6 30 || FAILS=$((FAILS + 1))
+done
+lab_wait_status 1 '198\.18\.0\.254 +\| node specific +\| up' 30 ||
+    FAILS=$((FAILS + 1))
 nctl 1 node status
+ctl get nodes -o wide
 
 step "Make node1 a route reflector"
 ctl patch node node1 -p '{"spec": {"bgp": {"routeReflectorClusterID": "244.0.0.1"}}}'
@@ -134,7 +147,11 @@ spec:
   nodeSelector: all()
   peerSelector: route-reflector == 'true'
 EOF
-sleep 3
+for i in 2 3 4; do
+	lab_wait_status "$i" '198\.18\.0\.1 +\| node specific +\| up' 30 ||
+	    FAILS=$((FAILS + 1))
+done
+nctl 2 node status
 
 step "Disable the node-to-node mesh, with a ping running across the switch"
 lab_exec w2 ping -i 0.01 -c 2000 -W 1 198.19.3.2 >"$LAB_DIR/ping.txt" 2>&1 &
@@ -145,6 +162,9 @@ sleep 5
 nctl 1 node status
 nctl 2 node status
 wait "$pingpid"
+for to in 1 3 4; do
+	ping_check 2 "$to" || FAILS=$((FAILS + 1))
+done
 loss=$(grep -o '[0-9.]*% packet loss' "$LAB_DIR/ping.txt")
 echo "continuous ping pod(node2) -> pod(node3) at 10 ms during the change: $loss"
 

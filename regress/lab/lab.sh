@@ -111,7 +111,7 @@ lab_tor_up() {
 
 # BIRD 2 on the ToR: eBGP AS 64567 to every node, passive, exporting its
 # own network and importing everything.
-lab_tor_start() {
+lab_tor_conf() {
 	conf=$LAB_DIR/tor-bird.conf
 	{
 		echo "router id 198.18.0.254;"
@@ -123,14 +123,36 @@ lab_tor_start() {
 		while [ "$i" -le "$LAB_N" ]; do
 			echo "protocol bgp node$i {"
 			echo "  local 198.18.0.254 as 64567;"
-			echo "  neighbor 198.18.0.$i as ${LAB_NODE_AS:-64512};"
+			eval "as=\${LAB_NODE_AS_$i:-\${LAB_NODE_AS:-64512}}"
+			echo "  neighbor 198.18.0.$i as $as;"
 			echo "  ipv4 { import all; export all; };"
 			echo "}"
 			i=$((i + 1))
 		done
 	} >"$conf"
-	lab_exec tor bird -c "$conf" -s "$LAB_DIR/tor-bird.ctl" \
-	    -P "$LAB_DIR/tor-bird.pid"
+}
+
+# The node ASes the ToR expects: LAB_NODE_AS, or LAB_NODE_AS_<i> per node.
+lab_tor_start() {
+	lab_tor_conf
+	lab_exec tor bird -c "$LAB_DIR/tor-bird.conf" \
+	    -s "$LAB_DIR/tor-bird.ctl" -P "$LAB_DIR/tor-bird.pid"
+}
+
+lab_tor_reconfigure() {
+	lab_tor_conf
+	lab_birdc configure >/dev/null
+}
+
+# lab_wait_status I PATTERN SECONDS: node status of node I matches.
+lab_wait_status() {
+	t=$(($3 * 10))
+	while [ "$t" -gt 0 ]; do
+		lab_ctl "$1" node status 2>/dev/null | grep -Eq "$2" && return 0
+		sleep 0.1
+		t=$((t - 1))
+	done
+	return 1
 }
 
 lab_birdc() {
