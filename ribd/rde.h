@@ -265,6 +265,7 @@ struct rde_group;
 struct rde_peer {
 	RB_ENTRY(rde_peer)	 entry;		/* by peerid */
 	uint32_t		 idx;
+	uint32_t		 sid;		/* unique per session, for caches */
 	uint32_t		 flags;		/* RDE_PEER_* */
 	struct imsg_peer	 conf;
 	struct bgp_sess		 sess;
@@ -317,7 +318,7 @@ struct rde_gkey {
 struct rde_memo {
 	uint64_t		 serial;	/* input attributes */
 	uint64_t		 comm_mask;
-	uint32_t		 src;		/* source peer index */
+	uint32_t		 src;		/* source peer's session id */
 	uint32_t		 rule;		/* BGPFilter rule id, 0 none */
 	uint32_t		 out;		/* output attribute id, 0 empty */
 	uint8_t			 aid;
@@ -402,6 +403,7 @@ struct rde {
 	struct rde_peer_tree	 peertree;
 	struct rde_peer	       **peers;		/* by index; [0] is local */
 	uint32_t		 npeers;	/* size of peers[] */
+	uint32_t		 sids;		/* last session id handed out */
 	struct rde_group_list	 groups;
 	uint32_t		 group_ids;
 	struct rde_journal	 jr;
@@ -565,6 +567,7 @@ int		 rde_peer_up(const struct imsg_session_up *);
 void		 rde_peer_down(const struct imsg_session_down *);
 void		 rde_peer_xoff(uint32_t, int);
 void		 rde_peer_busy_group(uint32_t, int);
+void		 rde_peer_group_lost(uint32_t);
 void		 rde_peer_eor(struct rde_peer *, uint8_t);
 void		 rde_peer_changed(struct rde_peer *);
 void		 rde_peer_report(struct rde_peer *, int);

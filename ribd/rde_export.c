@@ -157,9 +157,9 @@ rde_export_attrs(struct rde_group *g, const struct rde_attrs *a,
 	struct rde_memo	*m;
 	uint32_t	 rid = rule ? rule->id : 0, out;
 
-	m = &g->memo[rde_memo_hash(a->serial, src->idx, rid, mask, p->aid)];
+	m = &g->memo[rde_memo_hash(a->serial, src->sid, rid, mask, p->aid)];
 	if (m->out != RDE_NIL && m->serial == a->serial &&
-	    m->src == src->idx && m->rule == rid && m->comm_mask == mask &&
+	    m->src == src->sid && m->rule == rid && m->comm_mask == mask &&
 	    m->aid == p->aid && !(mask >> 63)) {
 		rde->stats.memo_hits++;
 		return m->out;
@@ -170,7 +170,7 @@ rde_export_attrs(struct rde_group *g, const struct rde_attrs *a,
 	if (m->out != RDE_NIL)
 		rde_attr_unref(m->out);
 	m->serial = a->serial;
-	m->src = src->idx;
+	m->src = src->sid;
 	m->rule = rid;
 	m->comm_mask = mask;
 	m->aid = p->aid;

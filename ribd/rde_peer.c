@@ -62,6 +62,7 @@ rde_peer_init(void)
 	rde->peers = xcalloc(rde->npeers, sizeof(*rde->peers));
 	p = xcalloc(1, sizeof(*p));
 	p->idx = 0;
+	p->sid = ++rde->sids;
 	p->flags = RDE_PEER_LOCAL | RDE_PEER_UP;
 	strlcpy(p->conf.name, "local", sizeof(p->conf.name));
 	rde->peers[0] = p;
@@ -249,6 +250,8 @@ rde_peer_up(const struct imsg_session_up *up)
 	if (p->flags & RDE_PEER_UP)
 		rde_peer_stop(p, 0, 0);
 	p->sess = up->sess;
+	/* A new session: caches keyed by the old one must not match. */
+	p->sid = ++rde->sids;
 	p->remote_id = ntohl(up->remote_id);
 	p->local_addr = up->local_addr;
 	p->remote_addr = up->remote_addr;
@@ -306,6 +309,28 @@ rde_peer_busy_group(uint32_t groupid, int on)
 			p->flags |= RDE_PEER_BUSY;
 		else
 			p->flags &= ~RDE_PEER_BUSY;
+	}
+}
+
+/*
+ * The pipe to a sessiond is gone (it crashed and is being restarted):
+ * its sessions are down.  Their routes stay as stale where graceful
+ * restart was negotiated, so that the restarted sessiond's peers
+ * recover without a flap.
+ */
+void
+rde_peer_group_lost(uint32_t groupid)
+{
+	struct rde_peer	*p;
+	int		 gr;
+
+	RB_FOREACH(p, rde_peer_tree, &rde->peertree) {
+		if (p->conf.groupid != groupid || !(p->flags & RDE_PEER_UP))
+			continue;
+		gr = (p->conf.flags & PEER_F_GR) && p->sess.peer_caps.gr;
+		log_info("peer %s: sessiond of group %u gone", p->conf.name,
+		    groupid);
+		rde_peer_stop(p, gr, gr ? p->sess.peer_caps.gr_time : 0);
 	}
 }
 

@@ -28,8 +28,8 @@
 /* Prefixes the core handles per slice of work. */
 #define RIBD_BUDGET		65536
 /* Our queue to a sessiond: stop producing above, resume below. */
-#define RIBD_PIPE_HIGH		(16 * 1024 * 1024)
-#define RIBD_PIPE_LOW		(4 * 1024 * 1024)
+#define RIBD_PIPE_HIGH		(4 * 1024 * 1024)
+#define RIBD_PIPE_LOW		(1024 * 1024)
 #define RIBD_DRAIN_MS		20
 /* show rib: prefixes per slice, and how much may wait for the parent. */
 #define RIBD_SHOW_SLICE		2048
@@ -229,6 +229,25 @@ pipe_peer(struct ribd_pipe *pp, struct imsg *im)
 	return p;
 }
 
+/*
+ * A session came up before its IMSG_PEER_ADD reached us (the pipes from
+ * the parent and from sessiond are not ordered): reset it, sessiond
+ * brings it up again once we know the peer, instead of it running with
+ * routes we drop.
+ */
+static void
+reset_unknown(struct ribd_pipe *pp, uint32_t peerid)
+{
+	struct imsg_notify	 n;
+
+	memset(&n, 0, sizeof(n));
+	n.code = BGP_ERR_CEASE;
+	n.subcode = BGP_CEASE_CONFIG_CHANGE;
+	log_warnx("group %u: session up for unknown peer %u, resetting it",
+	    pp->groupid, peerid);
+	imsgev_compose(&pp->iev, IMSG_NOTIFY, peerid, 0, -1, &n, sizeof(n));
+}
+
 static void
 handle_session_up(struct ribd_pipe *pp, struct imsg *im)
 {
@@ -239,8 +258,10 @@ handle_session_up(struct ribd_pipe *pp, struct imsg *im)
 	memcpy(&up, im->data, sizeof(up));
 	if (up.peerid != im->hdr.peerid)
 		fatalx("group %u: session up for two peers", pp->groupid);
-	if (pipe_peer(pp, im) == NULL)
+	if (pipe_peer(pp, im) == NULL) {
+		reset_unknown(pp, up.peerid);
 		return;
+	}
 	rde_set_now(mono_ms());
 	rde_peer_up(&up);
 }
@@ -340,6 +361,11 @@ pipe_reap(evutil_socket_t fd, short ev, void *arg)
 	TAILQ_FOREACH_SAFE(pp, &pipes, entry, t) {
 		if (!pp->iev.dead)
 			continue;
+		if (pipe_find(pp->groupid) == NULL) {
+			rde_set_now(mono_ms());
+			rde_peer_group_lost(pp->groupid);
+			work_schedule();
+		}
 		TAILQ_REMOVE(&pipes, pp, entry);
 		imsgev_clear(&pp->iev);
 		free(pp);
@@ -351,12 +377,17 @@ pipe_attach(uint32_t groupid, int fd)
 {
 	struct ribd_pipe	*pp;
 
-	/* A restarted sessiond replaces its predecessor's pipe. */
+	/*
+	 * A restarted sessiond replaces its predecessor's pipe, whose
+	 * sessions are gone with it.
+	 */
 	TAILQ_FOREACH(pp, &pipes, entry)
 		if (pp->groupid == groupid && !pp->iev.dead) {
 			pp->iev.dead = 1;
-			event_active(reap_ev, EV_TIMEOUT, 0);
+			rde_set_now(mono_ms());
+			rde_peer_group_lost(groupid);
 		}
+	event_active(reap_ev, EV_TIMEOUT, 0);
 	rde_peer_busy_group(groupid, 0);
 	pp = xcalloc(1, sizeof(*pp));
 	pp->groupid = groupid;

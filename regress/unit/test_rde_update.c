@@ -371,6 +371,28 @@ test_gr_expiry(void **state)
 	assert_int_equal(announced(MESH1, "198.19.7.0/24"), 0);
 }
 
+/* A sessiond that dies: GR peers keep stale routes, the others lose. */
+static void
+test_group_lost(void **state)
+{
+	struct rt_attr	 a = { .path = { 65010 }, .npath = 1,
+			    .nexthop = "198.18.0.2" };
+
+	(void)state;
+	rde_peer_find(SRC)->sess.peer_caps.gr = 1;
+	rde_peer_find(SRC)->sess.peer_caps.gr_time = 30;
+	rt_announce(SRC, &base, "198.19.7.0/24");
+	rt_announce(MESH1, &a, "198.19.8.0/24");
+	rt_run();
+	rde_peer_group_lost(1);
+	rt_run();
+	assert_int_equal(rt_best("198.19.7.0/24"), SRC);
+	assert_int_equal(rde_peer_find(SRC)->stale, 1);
+	assert_int_equal(rt_best("198.19.8.0/24"), -1);
+	assert_false(rde_peer_find(MESH1)->flags & RDE_PEER_UP);
+	assert_int_equal(rde_peer_find(SRC)->stale_deadline, rde->now + 30000);
+}
+
 /* A session that ends without graceful restart: routes withdrawn. */
 static void
 test_down(void **state)
@@ -483,6 +505,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_gr_eor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gr_expiry, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_group_lost, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_down, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xoff, setup, teardown),
