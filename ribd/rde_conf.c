@@ -431,6 +431,7 @@ int
 rde_conf_done(void)
 {
 	struct rde_conf	 old;
+	struct rde_peer	*peer;
 	int		 changed;
 
 	if (!rde_conf_active("done"))
@@ -451,6 +452,10 @@ rde_conf_done(void)
 	rde_conf_peers();
 	rde_kernel_config();
 	if (changed) {
+		/* The node's addresses are part of the groups' keys. */
+		RB_FOREACH(peer, rde_peer_tree, &rde->peertree)
+			if (peer->flags & RDE_PEER_UP)
+				rde_peer_regroup(peer);
 		rde_group_resync_all();
 		rde_kernel_resync();
 	}

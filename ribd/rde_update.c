@@ -316,6 +316,9 @@ rde_update_section(struct rde_peer *peer, const struct bgp_update *u,
 		return;
 	while (bgp_nlri_next(&it, &bp) == 1 &&
 	    !(peer->flags & RDE_PEER_DEAD)) {
+		/* A family the session did not negotiate is ignored. */
+		if (!peer->sess.af[bp.aid])
+			continue;
 		if (withdraw || attrs == RDE_NIL) {
 			rde->stats.withdraws_in++;
 			rde_rib_withdraw(bp.aid, bp.addr.bytes, bp.plen, peer,
