@@ -65,6 +65,7 @@ struct tortied {
 	struct child_head	 groups;
 	uint32_t		 next_groupid;
 	int			 shutting_down;
+	int			 rib_stopping;
 	int			 exit_code;
 	int64_t			 started;
 	uint64_t		 reloads;

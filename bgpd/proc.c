@@ -39,6 +39,7 @@ static struct child	*child_by_pid(pid_t);
 static void		 wire(struct child *, uint32_t, struct child *,
 			    uint32_t, uint32_t);
 static void		 wire_group(struct child *);
+static void		 proc_stop_rib(void);
 
 void
 proc_init(void)
@@ -296,6 +297,11 @@ proc_count(void)
 	return n;
 }
 
+/*
+ * Stop the sessionds and kroute first; ribd, the hub they all talk to,
+ * goes last (proc_reap() stops it when it is alone), so that nobody sees
+ * its pipe close before being told to stop.
+ */
 void
 proc_stop_all(void)
 {
@@ -305,8 +311,19 @@ proc_stop_all(void)
 		evtimer_del(c->restart_ev);
 		proc_compose(c, IMSG_SHUTDOWN, 0, -1, NULL, 0);
 	}
-	proc_compose(td->rib, IMSG_SHUTDOWN, 0, -1, NULL, 0);
 	proc_compose(td->kroute, IMSG_SHUTDOWN, 0, -1, NULL, 0);
+	proc_stop_rib();
+}
+
+static void
+proc_stop_rib(void)
+{
+	if (td->rib == NULL || td->rib->pid == -1 || td->rib_stopping)
+		return;
+	if (proc_count() > 1)
+		return;
+	td->rib_stopping = 1;
+	proc_compose(td->rib, IMSG_SHUTDOWN, 0, -1, NULL, 0);
 }
 
 static struct child *
@@ -337,8 +354,11 @@ proc_reap(void)
 			continue;
 		child_exited(c, status);
 	}
-	if (td->shutting_down && proc_count() == 0)
-		event_base_loopexit(td->base, NULL);
+	if (td->shutting_down) {
+		proc_stop_rib();
+		if (proc_count() == 0)
+			event_base_loopexit(td->base, NULL);
+	}
 }
 
 static void

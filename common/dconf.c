@@ -32,6 +32,8 @@ static int	 dc_fail(struct dconf_ctx *, const struct doc_node *,
 		    __attribute__((__format__(printf, 4, 5)));
 static int	 dc_str(struct dconf_ctx *, const struct doc_node *,
 		    const char *, char **);
+static int	 dc_str_req(struct dconf_ctx *, const struct doc_node *,
+		    const char *, char **);
 static int	 dc_bool(struct dconf_ctx *, const struct doc_node *,
 		    const char *, int *);
 static int	 dc_uint(struct dconf_ctx *, const struct doc_node *,
@@ -123,6 +125,16 @@ dc_str(struct dconf_ctx *x, const struct doc_node *n, const char *key,
 	return 0;
 }
 
+/* A string that must be there: null is an error, not "unset". */
+static int
+dc_str_req(struct dconf_ctx *x, const struct doc_node *n, const char *key,
+    char **dst)
+{
+	if (n->type == DOC_NULL || (n->raw != NULL && n->raw[0] == '\0'))
+		return dc_fail(x, n, key, "must not be empty");
+	return dc_str(x, n, key, dst);
+}
+
 static int
 dc_bool(struct dconf_ctx *x, const struct doc_node *n, const char *key,
     int *dst)
@@ -171,7 +183,7 @@ dc_datastore(struct dconf_ctx *x, const struct doc_node *m, struct dconf *c)
 		p = &m->pairs[i];
 		snprintf(key, sizeof(key), "datastore.%s", p->key);
 		if (strcmp(p->key, "type") == 0) {
-			if (dc_str(x, p->val, key, &c->ds_type) == -1)
+			if (dc_str_req(x, p->val, key, &c->ds_type) == -1)
 				return -1;
 			if (c->ds_type == NULL ||
 			    (strcmp(c->ds_type, "file") != 0 &&
@@ -179,7 +191,7 @@ dc_datastore(struct dconf_ctx *x, const struct doc_node *m, struct dconf *c)
 				return dc_fail(x, p->val, key,
 				    "expected file or etcdv3");
 		} else if (strcmp(p->key, "path") == 0) {
-			if (dc_str(x, p->val, key, &c->ds_path) == -1)
+			if (dc_str_req(x, p->val, key, &c->ds_path) == -1)
 				return -1;
 		} else if (strcmp(p->key, "endpoints") == 0) {
 			if (p->val->type != DOC_LIST)
@@ -295,10 +307,10 @@ dc_top(struct dconf_ctx *x, const struct doc_node *m, struct dconf *c)
 			if (dc_datastore(x, p->val, c) == -1)
 				return -1;
 		} else if (strcmp(k, "secretsDir") == 0) {
-			if (dc_str(x, p->val, k, &c->secrets_dir) == -1)
+			if (dc_str_req(x, p->val, k, &c->secrets_dir) == -1)
 				return -1;
 		} else if (strcmp(k, "controlSocket") == 0) {
-			if (dc_str(x, p->val, k, &c->ctl_socket) == -1)
+			if (dc_str_req(x, p->val, k, &c->ctl_socket) == -1)
 				return -1;
 		} else if (strcmp(k, "routerID") == 0) {
 			if (dc_str(x, p->val, k, &c->router_id) == -1)
@@ -311,7 +323,7 @@ dc_top(struct dconf_ctx *x, const struct doc_node *m, struct dconf *c)
 			if (dc_kernel(x, p->val, c) == -1)
 				return -1;
 		} else if (strcmp(k, "user") == 0) {
-			if (dc_str(x, p->val, k, &c->user) == -1)
+			if (dc_str_req(x, p->val, k, &c->user) == -1)
 				return -1;
 		} else if (strcmp(k, "metrics") == 0) {
 			if (dc_metrics(x, p->val, c) == -1)

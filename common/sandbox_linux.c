@@ -126,6 +126,15 @@ drop_user(enum tortie_role role, struct passwd *pw)
 		/* The bounding set while still root (needs CAP_SETPCAP). */
 		if (capng_apply(CAPNG_SELECT_BOUNDS) != 0)
 			fatalx("capng_apply bounding set");
+		/* libcap-ng skips the bounding set without CAP_SETPCAP. */
+		if (capng_get_caps_process() != 0 ||
+		    capng_have_capability(CAPNG_BOUNDING_SET, CAP_SYS_ADMIN))
+			fatalx("cannot narrow the capability bounding set "
+			    "(does tortied have CAP_SETPCAP?)");
+		capng_clear(CAPNG_SELECT_BOTH);
+		if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED |
+		    CAPNG_BOUNDING_SET, CAP_NET_ADMIN) != 0)
+			fatalx("capng_update");
 		if (capng_change_id((int)pw->pw_uid, (int)pw->pw_gid,
 		    CAPNG_DROP_SUPP_GRP) != 0)
 			fatalx("capng_change_id to %s", pw->pw_name);

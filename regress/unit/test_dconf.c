@@ -138,6 +138,12 @@ test_errors(void **state)
 	    "tortie.yaml:1:12: datastore: expected a map");
 	expect_error("- a\n",
 	    "tortie.yaml:1:1: tortie.yaml: expected a map of keys");
+	expect_error("controlSocket: null\n",
+	    "tortie.yaml:1:16: controlSocket: must not be empty");
+	expect_error("secretsDir: \"\"\n",
+	    "tortie.yaml:1:13: secretsDir: must not be empty");
+	expect_error("user:\n",
+	    "tortie.yaml:1:6: user: must not be empty");
 	expect_error("metrics:\n  port: 9\n",
 	    "tortie.yaml:2:9: metrics: unknown key \"port\"");
 }
