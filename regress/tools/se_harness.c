@@ -18,6 +18,7 @@
  *	UPDATE id msgs=N bytes=N eor=N
  *	REFRESH id afi=N safi=N subtype=N
  *	XOFF id / XON id
+ *	FLOODED id count
  *	EXIT status
  *
  * A peer is key=value pairs separated by commas: id, name, remote, local,
@@ -25,7 +26,8 @@
  * passive, md5, ttlsec, gr (restart time; enables graceful restart).
  * -E sends an End-of-RIB to every session that comes up.  -c names a
  * FIFO of commands, one a line: "add PEER", "del ID", "eor ID",
- * "notify ID CODE SUBCODE", "refresh ID", "shutdown".  After -t seconds
+ * "flood ID COUNT" (COUNT large UPDATEs), "notify ID CODE SUBCODE",
+ * "refresh ID", "shutdown".  After -t seconds
  * (default 60) the harness sends IMSG_SHUTDOWN and exits.
  */
 #include <sys/types.h>
@@ -76,6 +78,11 @@ static void	 h_command(char *);
 static void	 h_eor_send(uint32_t);
 static int	 h_read(struct imsgbuf *, void (*)(struct imsg *));
 static struct imsg_peer *h_peer_by_id(uint32_t);
+static int	 h_listen_gtsm(int, int);
+static int	 h_count_eor(const uint8_t *, size_t, size_t *);
+static void	 h_flood(uint32_t, unsigned);
+static void	 h_cmd_read(int);
+static int	 h_wait_child(int);
 
 static void
 h_usage(void)
@@ -414,6 +421,43 @@ h_eor_send(uint32_t id)
 		h_send(&h_rib, IMSG_UPDATE, id, -1, msg, (size_t)n);
 }
 
+/*
+ * Send count UPDATEs of 4023 octets, each withdrawing 800 host routes,
+ * to the peer: enough output to see XOFF when the peer does not read.
+ */
+static void
+h_flood(uint32_t id, unsigned count)
+{
+	static uint8_t	 buf[60 * 4023];
+	uint8_t		*m;
+	size_t		 len = 0;
+	unsigned	 i, j;
+
+	for (i = 0; i < count; i++) {
+		m = buf + len;
+		memset(m, 0xff, 16);
+		m[16] = 4023 >> 8;
+		m[17] = 4023 & 0xff;
+		m[18] = BGP_MSG_UPDATE;
+		m[19] = 4000 >> 8;
+		m[20] = 4000 & 0xff;
+		for (j = 0; j < 800; j++) {
+			m[21 + 5 * j] = 32;
+			m[22 + 5 * j] = 198;
+			m[23 + 5 * j] = 19;
+			m[24 + 5 * j] = (uint8_t)(j >> 8);
+			m[25 + 5 * j] = (uint8_t)j;
+		}
+		m[4021] = m[4022] = 0;
+		len += 4023;
+		if (len + 4023 > sizeof(buf) || i + 1 == count) {
+			h_send(&h_rib, IMSG_UPDATE, id, -1, buf, len);
+			len = 0;
+		}
+	}
+	printf("FLOODED %u %u\n", id, count);
+}
+
 static void
 h_command(char *line)
 {
@@ -436,6 +480,8 @@ h_command(char *line)
 		h_send(&h_parent, IMSG_PEER_ADD, p.peerid, -1, &p, sizeof(p));
 	} else if (sscanf(line, "del %u", &id) == 1)
 		h_send(&h_parent, IMSG_PEER_DEL, id, -1, NULL, 0);
+	else if (sscanf(line, "flood %u %u", &id, &code) == 2)
+		h_flood(id, code);
 	else if (sscanf(line, "eor %u", &id) == 1)
 		h_eor_send(id);
 	else if (sscanf(line, "notify %u %u %u", &id, &code, &sub) == 3) {
