@@ -24,7 +24,7 @@ struct event_base;
 /* Timers (seconds unless named _ms). */
 #define SE_CONNECT_RETRY	5	/* first ConnectRetry interval */
 #define SE_RETRY_MAX		120	/* back-off ceiling */
-#define SE_OPEN_HOLD		240	/* hold timer in OpenSent (RFC 4271 8) */
+#define SE_OPEN_HOLD		240	/* OpenSent hold timer (RFC 4271 8) */
 #define SE_SENDHOLD_DEFAULT	480	/* send hold when the hold time is 0 */
 #define SE_LINGER_MS		2000	/* flush a NOTIFICATION before close */
 #define SE_STATUS_MS		5000	/* periodic IMSG_SESSION_STATE */

@@ -912,7 +912,8 @@ se_msg_open(struct se_conn *c, const uint8_t *m, size_t len)
 	enum se_event	 ev = SE_EV_OPEN_OK;
 
 	if (bgp_open_decode(m, len, &o, &err) == -1 ||
-	    bgp_caps_negotiate(&p->lopen, &o, p->conf.peer_as, &s, &err) == -1) {
+	    bgp_caps_negotiate(&p->lopen, &o, p->conf.peer_as, &s,
+	    &err) == -1) {
 		log_warnx("%s: %s", p->conf.name, err.reason);
 		ev = SE_EV_OPEN_BAD;
 	} else if (c->state == FSM_OPENSENT) {

@@ -431,6 +431,24 @@ stop_daemon
 
 fi
 
+# --- the peer restarts (RFC 4724) -------------------------------------------------
+
+if want gr; then
+BIRD_HOLD=240 BIRD_KA=80 start_bird 4 ibgp active
+harness gr -l $A4 "$(peer_spec 4 ibgp passive hold=240)"
+wait_for 15 established
+ok $? "bird dials (graceful restart, hold 240): Established"
+kill -9 "$DPID"
+wait "$DPID" 2>/dev/null
+BIRD_HOLD=240 BIRD_KA=80 start_bird 4 ibgp active
+wait_for 15 sh -c "[ \$(grep -c '^UP 1 ' $HOUT) -ge 2 ]"
+ok $? "bird restarted and dialled again: Established at once"
+grep -q "^DOWN 1 graceful=1 restart=120$" "$HOUT"
+ok $? "the old session went down gracefully (restart time 120)"
+stop_harness
+stop_daemon
+fi
+
 # --- UPDATEs both ways, output backpressure ------------------------------------
 
 if want xoff; then

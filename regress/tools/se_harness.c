@@ -254,7 +254,8 @@ h_listen_on(const char *addr, uint16_t port)
 		 * GTSM: the SYN-ACK goes out with the listener's TTL, so a
 		 * parent must give its listeners 255 for such peers.
 		 */
-		if (h_peers[i].ttl_security > 0 && h_listen_gtsm(fd, a.af) == -1)
+		if (h_peers[i].ttl_security > 0 &&
+		    h_listen_gtsm(fd, a.af) == -1)
 			perror("TTL 255 on listener");
 		if (h_peers[i].md5_len == 0 || h_peers[i].remote.af != a.af)
 			continue;
