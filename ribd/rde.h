@@ -249,6 +249,11 @@ struct rde_conf {
 #define RDE_PEER_COUNTS		0x0020	/* counts changed since reported */
 #define RDE_PEER_LOCAL		0x0040	/* the node itself (index 0) */
 
+/* What a session's end does to its routes (struct rde_peer down_mode). */
+#define RDE_DOWN_NONE		0
+#define RDE_DOWN_STALE		1	/* keep them, stale (RFC 4724) */
+#define RDE_DOWN_FLUSH		2	/* withdraw them */
+
 /* A dump of a group's Adj-RIB-Out to one member. */
 struct rde_dump {
 	uint32_t	 pos;		/* next prefix index */
@@ -279,6 +284,7 @@ struct rde_peer {
 	uint8_t			 eor_pending;	/* initial EoR still to send */
 	uint8_t			 eor_rcvd;	/* bit per aid */
 	uint8_t			 stale_aids;	/* bit per aid with stale */
+	uint8_t			 down_mode;	/* RDE_DOWN_*, while stopping */
 	struct rde_dump		 dump;
 	uint64_t		 stale_deadline; /* ms, 0: none */
 	uint64_t		 counts_sent;	/* ms of the last report */
@@ -491,6 +497,7 @@ int		 rde_rib_withdraw(uint8_t, const uint8_t *, uint8_t,
 		    struct rde_peer *, uint32_t);
 void		 rde_rib_flush_peer(struct rde_peer *, int, int);
 void		 rde_rib_mark_stale(struct rde_peer *, int);
+void		 rde_rib_walk_down(void);
 void		 rde_rib_sweep_stale(struct rde_peer *, int);
 uint32_t	 rde_rib_best(const struct rde_prefix *);
 size_t		 rde_path_bytes(void);

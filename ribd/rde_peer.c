@@ -134,31 +134,49 @@ rde_peer_aidmask(const struct rde_peer *p)
 	return m;
 }
 
-/* Drop the session's state: group, routes (unless kept as stale). */
+/*
+ * Stopping a session: leave the group and say what happens to the
+ * peer's routes (kept as stale, or withdrawn); one walk of the table then
+ * applies it for every peer being stopped (rde_rib_walk_down()).
+ */
 static void
-rde_peer_stop(struct rde_peer *p, int keep_stale, uint32_t restart_time)
+rde_peer_stop_begin(struct rde_peer *p, int keep_stale)
 {
-	int	 mask = rde_peer_aidmask(p);
-
 	rde_group_leave(p);
 	p->flags &= ~(RDE_PEER_UP | RDE_PEER_DEAD | RDE_PEER_XOFF);
-	if (keep_stale && mask != 0) {
-		rde_rib_mark_stale(p, mask);
+	p->down_mode = keep_stale && rde_peer_aidmask(p) != 0 ?
+	    RDE_DOWN_STALE : RDE_DOWN_FLUSH;
+}
+
+static void
+rde_peer_stop_end(struct rde_peer *p, uint32_t restart_time)
+{
+	if (p->down_mode == RDE_DOWN_STALE) {
+		p->stale_aids |= rde_peer_aidmask(p);
 		if (restart_time == 0)
 			restart_time = RDE_GR_TIME_DEFAULT;
 		p->stale_deadline = rde->now + (uint64_t)restart_time * 1000;
 		log_info("peer %s: down, keeping %u routes as stale for %us",
 		    p->conf.name, p->stale, restart_time);
 	} else {
-		rde_rib_flush_peer(p, (1 << BGP_AID_MAX) - 1, 0);
 		p->stale_aids = 0;
 		p->stale_deadline = 0;
 	}
+	p->down_mode = RDE_DOWN_NONE;
 	p->eor_rcvd = 0;
 	p->filtered = 0;
 	p->withdrawn_7606 = 0;
 	rde_peer_changed(p);
 	rde_peer_report(p, 1);
+}
+
+/* Drop the session's state: group, routes (unless kept as stale). */
+static void
+rde_peer_stop(struct rde_peer *p, int keep_stale, uint32_t restart_time)
+{
+	rde_peer_stop_begin(p, keep_stale);
+	rde_rib_walk_down();
+	rde_peer_stop_end(p, restart_time);
 }
 
 /* Settings whose change invalidates what the peer's routes mean. */
@@ -322,7 +340,7 @@ void
 rde_peer_group_lost(uint32_t groupid)
 {
 	struct rde_peer	*p;
-	int		 gr;
+	int		 gr, any = 0;
 
 	RB_FOREACH(p, rde_peer_tree, &rde->peertree) {
 		if (p->conf.groupid != groupid || !(p->flags & RDE_PEER_UP))
@@ -330,8 +348,16 @@ rde_peer_group_lost(uint32_t groupid)
 		gr = (p->conf.flags & PEER_F_GR) && p->sess.peer_caps.gr;
 		log_info("peer %s: sessiond of group %u gone", p->conf.name,
 		    groupid);
-		rde_peer_stop(p, gr, gr ? p->sess.peer_caps.gr_time : 0);
+		rde_peer_stop_begin(p, gr);
+		any = 1;
 	}
+	if (!any)
+		return;
+	/* One walk of the table for all of them. */
+	rde_rib_walk_down();
+	RB_FOREACH(p, rde_peer_tree, &rde->peertree)
+		if (p->down_mode != RDE_DOWN_NONE)
+			rde_peer_stop_end(p, p->sess.peer_caps.gr_time);
 }
 
 /* End-of-RIB from the peer: its initial table is complete. */

@@ -288,6 +288,51 @@ rde_rib_flush_peer(struct rde_peer *peer, int aidmask, int only_stale)
 	}
 }
 
+/*
+ * One pass over a prefix's paths for peers whose sessions are stopping:
+ * mark stale, or remove the first to withdraw and return 1 (the list
+ * changed; the caller comes back).
+ */
+static int
+rde_rib_down_one(uint32_t i, struct rde_prefix *p)
+{
+	struct rde_path	*q;
+	struct rde_peer	*peer;
+	uint32_t	 qi;
+
+	for (qi = p->paths; qi != RDE_NIL; qi = q->next) {
+		q = rde_path_at(qi);
+		peer = rde_path_peer(q);
+		if (peer->down_mode == RDE_DOWN_FLUSH) {
+			rde_rib_remove(i, p, peer, q->path_id);
+			return 1;
+		}
+		if (peer->down_mode == RDE_DOWN_STALE &&
+		    !(q->peer & RDE_PATH_STALE)) {
+			q->peer |= RDE_PATH_STALE;
+			peer->stale++;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The paths of peers whose sessions are stopping (down_mode): withdrawn
+ * or marked stale, for all of them in one walk of the table.
+ */
+void
+rde_rib_walk_down(void)
+{
+	struct rde_prefix	*p;
+	uint32_t		 i, lim = rde_prefix_limit();
+
+	for (i = 1; i < lim; i++) {
+		p = rde_prefix_at(i);
+		while (p->aid != RDE_AID_FREE && rde_rib_down_one(i, p))
+			;
+	}
+}
+
 /* Mark a peer's paths of the families in aidmask stale (RFC 4724 4.2). */
 void
 rde_rib_mark_stale(struct rde_peer *peer, int aidmask)
