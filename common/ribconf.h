@@ -191,7 +191,7 @@ struct imsg_filter_rule {
 	uint32_t	 peerid;
 	uint8_t		 dir;		/* enum rc_fdir */
 	uint8_t		 aid;		/* BGP_AID_IPV4 or BGP_AID_IPV6 */
-	uint16_t	 rule;		/* index in the filter's list, for logs */
+	uint16_t	 rule;		/* index in its list, for logs */
 	char		 filter[RC_FILTER_NAME_LEN];	/* NUL-terminated */
 	struct bgpd_addr cidr;
 	uint8_t		 cidr_plen;

@@ -143,7 +143,7 @@ struct rde_prefix {
 	uint8_t		 pad;
 	uint32_t	 hnext;		/* hash chain */
 	uint32_t	 paths;		/* best first */
-	uint32_t	 jpos;		/* journal position + 1 of last append */
+	uint32_t	 jpos;		/* 1 + journal position, last append */
 };
 _Static_assert(sizeof(struct rde_prefix) == 32, "rde_prefix size");
 
@@ -270,7 +270,7 @@ struct rde_group;
 struct rde_peer {
 	RB_ENTRY(rde_peer)	 entry;		/* by peerid */
 	uint32_t		 idx;
-	uint32_t		 sid;		/* unique per session, for caches */
+	uint32_t		 sid;		/* session id, for caches */
 	uint32_t		 flags;		/* RDE_PEER_* */
 	struct imsg_peer	 conf;
 	struct bgp_sess		 sess;
@@ -306,7 +306,7 @@ struct rde_gkey {
 	uint8_t			 as4;
 	uint8_t			 ebgp;
 	uint8_t			 rr_client;
-	uint8_t			 nexthop;	/* enum peer_nexthop, resolved */
+	uint8_t			 nexthop;	/* enum peer_nexthop */
 	uint8_t			 on_subnet;	/* peer in the node's subnet */
 	uint8_t			 af[BGP_AID_MAX];
 	uint8_t			 addpath_tx[BGP_AID_MAX];
@@ -326,7 +326,7 @@ struct rde_memo {
 	uint64_t		 comm_mask;
 	uint32_t		 src;		/* source peer's session id */
 	uint32_t		 rule;		/* BGPFilter rule id, 0 none */
-	uint32_t		 out;		/* output attribute id, 0 empty */
+	uint32_t		 out;		/* output attr id, 0 empty */
 	uint8_t			 aid;
 	uint8_t			 pad[3];
 };
@@ -350,7 +350,7 @@ struct rde_group {
 	uint32_t		 nmembers;
 	struct rde_peer		*slots[RDE_GROUP_SLOTS];
 	struct rde_reader	 rd;
-	uint32_t		*out;		/* attr id << 8 | excluded slot */
+	uint32_t		*out;		/* attr id << 8 | slot */
 	uint32_t		 outcap;
 	uint32_t		 n_adv;		/* non-zero entries */
 	int			 counts_dirty;	/* members' counts changed */
@@ -359,7 +359,7 @@ struct rde_group {
 	struct rde_bucket	*buckets;
 	uint32_t		 nbuckets;
 	uint32_t		 bcap;
-	uint32_t		*bidx;		/* open addressing: bucket + 1 */
+	uint32_t		*bidx;		/* hash: bucket index + 1 */
 	uint32_t		 bidxcap;
 };
 TAILQ_HEAD(rde_group_list, rde_group);
@@ -426,9 +426,9 @@ struct rde {
 	uint64_t		 start_ms;
 	uint64_t		 now;		/* ms, set by the caller */
 	struct rde_stats	 stats;
-	struct rde_peer	       **mig;		/* peers moving between groups */
+	struct rde_peer	       **mig;		/* peers changing groups */
 	uint32_t		 nmig;
-	uint8_t			*obuf;		/* staging for one recipient set */
+	uint8_t			*obuf;		/* staged, one recipient set */
 	size_t			 olen;
 	struct bgp_packer	*packer;
 };
@@ -506,11 +506,13 @@ void		 rde_journal_add(uint32_t, struct rde_prefix *);
 int		 rde_jr_before(uint32_t, uint32_t);
 
 /* rde_decide.c */
-int		 rde_decide_cmp(const struct rde_path *, const struct rde_path *);
+int		 rde_decide_cmp(const struct rde_path *,
+		    const struct rde_path *);
 struct rde_peer	*rde_path_peer(const struct rde_path *);
 
 /* rde_policy.c */
-int		 rde_pfx_in(const struct rde_prefix *, const struct rde_cprefix *);
+int		 rde_pfx_in(const struct rde_prefix *,
+		    const struct rde_cprefix *);
 int		 rde_frule_match(const struct rde_frule *,
 		    const struct rde_prefix *, const struct rde_attrs *, int,
 		    int, int64_t);

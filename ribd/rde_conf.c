@@ -103,7 +103,8 @@ rde_conf_pool(const struct imsg_pool *p)
 		return -1;
 	memset(&np, 0, sizeof(np));
 	if (rde_cprefix_set(&np.pfx, &p->prefix, p->plen) == -1 ||
-	    p->ipip > RC_ENCAP_CROSS_SUBNET || p->vxlan > RC_ENCAP_CROSS_SUBNET) {
+	    p->ipip > RC_ENCAP_CROSS_SUBNET ||
+	    p->vxlan > RC_ENCAP_CROSS_SUBNET) {
 		log_warnx("configuration: bad pool");
 		return -1;
 	}

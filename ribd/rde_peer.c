@@ -237,7 +237,8 @@ rde_peer_del(uint32_t peerid)
 static void
 rde_peer_gr_check(struct rde_peer *p)
 {
-	int	 aid;
+	uint32_t	 t;
+	int		 aid;
 
 	if (p->stale_aids == 0)
 		return;
@@ -250,8 +251,9 @@ rde_peer_gr_check(struct rde_peer *p)
 	}
 	if (p->stale_aids != 0) {
 		/* Wait for End-of-RIB, as long as the restart time. */
-		p->stale_deadline = rde->now + (uint64_t)(p->sess.peer_caps.gr_time ?
-		    p->sess.peer_caps.gr_time : RDE_GR_TIME_DEFAULT) * 1000;
+		t = p->sess.peer_caps.gr_time ? p->sess.peer_caps.gr_time :
+		    RDE_GR_TIME_DEFAULT;
+		p->stale_deadline = rde->now + (uint64_t)t * 1000;
 	} else
 		p->stale_deadline = 0;
 }

@@ -488,8 +488,8 @@ rt_best(const char *pfx)
  * the last announcement.
  */
 struct rt_seen {
-	int			 announced;	/* 1 announced, 0 withdrawn, -1 never */
-	struct bgp_update	 u;		/* the last UPDATE announcing it */
+	int			 announced;	/* 1, 0 withdrawn, -1 never */
+	struct bgp_update	 u;		/* the last announcing it */
 	uint8_t			 aspath[512];
 	int			 aspath_len;
 	int			 nupdates;	/* UPDATEs to this peer */

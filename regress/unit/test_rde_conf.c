@@ -293,7 +293,8 @@ test_show_rib(void **state)
 	    "\"peerIP\":\"198.18.0.3\",\"best\":true}"));
 	assert_non_null(strstr(s, "\"asPath\":[65000,65010],\"origin\":\"IGP\","
 	    "\"localPref\":100,\"med\":5,\"communities\":[\"65000:7\"]"));
-	assert_non_null(strstr(s, "\"peerIP\":\"198.18.0.254\",\"best\":false"));
+	assert_non_null(strstr(s,
+	    "\"peerIP\":\"198.18.0.254\",\"best\":false"));
 	/* Blocks sort before the learned prefix. */
 	assert_true(strstr(s, "198.19.7.0/26") < strstr(s, "198.19.8.0/26"));
 	free(s);

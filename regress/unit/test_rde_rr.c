@@ -123,8 +123,8 @@ test_keep_originator(void **state)
 {
 	struct rt_attr	 a = { .path = { 65010 }, .npath = 1,
 			    .nexthop = "198.18.0.9", .has_originator = 1,
-			    .originator = 0xc6120009U, .cluster = { 0x0a000002 },
-			    .ncluster = 1 };
+			    .originator = 0xc6120009U,
+			    .cluster = { 0x0a000002 }, .ncluster = 1 };
 	struct rt_seen	 sn;
 
 	(void)state;
