@@ -176,6 +176,5 @@ void		 se_peer_output(uint32_t, const uint8_t *, size_t);
 void		 se_peer_refresh_out(uint32_t, const uint8_t *, size_t);
 void		 se_peer_notify(uint32_t, const uint8_t *, size_t);
 void		 se_shutdown(void);
-int		 se_lingering(void);
 
 #endif

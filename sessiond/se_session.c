@@ -99,7 +99,7 @@ static int	 se_msg_notification(struct se_conn *, const uint8_t *,
 		    size_t);
 static int	 se_msg_rrefresh(struct se_conn *, const uint8_t *, size_t);
 static void	 se_conn_timers(struct se_conn *, uint32_t);
-static void	 se_collide(struct se_peer *, struct se_conn *);
+static int	 se_collide(struct se_peer *, struct se_conn *);
 static void	 se_session_up(struct se_conn *);
 static void	 se_session_down(struct se_conn *, int);
 static void	 se_send_open(struct se_conn *);
@@ -535,9 +535,11 @@ se_conn_event(struct se_conn *c, enum se_event ev, const struct bgp_err *err)
 		return s.act;
 	}
 	se_conn_actions(c, &s);
-	if (s.act & SE_A_COLLIDE)
-		se_collide(p, c);
-	else if (p != NULL)
+	if (s.act & SE_A_COLLIDE) {
+		/* c itself may lose: then it is gone like any closed one. */
+		if (se_collide(p, c))
+			s.act |= SE_A_CLOSE;
+	} else if (p != NULL)
 		se_peer_update(p, 0);
 	return s.act;
 }
@@ -671,12 +673,6 @@ se_linger_done(struct se_conn *c)
 	se_conn_free(c);
 	if (se_stopping && TAILQ_EMPTY(&se_linger))
 		event_base_loopexit(se_base, NULL);
-}
-
-int
-se_lingering(void)
-{
-	return !TAILQ_EMPTY(&se_linger);
 }
 
 /*
@@ -987,9 +983,9 @@ se_msg_rrefresh(struct se_conn *c, const uint8_t *m, size_t len)
  * Established session, a new OPEN means the peer restarted if graceful
  * restart is on (RFC 4724 4.2: the old session is gone), else the new
  * connection loses (RFC 4271 6.8).  Two connections that both carry an
- * OPEN are decided by the identifiers.
+ * OPEN are decided by the identifiers.  Returns 1 when c lost.
  */
-static void
+static int
 se_collide(struct se_peer *p, struct se_conn *c)
 {
 	struct se_conn	*o, *loser;
@@ -997,11 +993,11 @@ se_collide(struct se_peer *p, struct se_conn *c)
 	o = p->conn[0] == c ? p->conn[1] : p->conn[0];
 	if (o == NULL) {
 		se_peer_update(p, 0);
-		return;
+		return 0;
 	}
 	if (o->state == FSM_CONNECT) {
 		(void)se_conn_event(o, SE_EV_STOP, NULL);
-		return;
+		return 0;
 	}
 	if (c->state == FSM_ESTABLISHED)
 		loser = o;
@@ -1012,7 +1008,7 @@ se_collide(struct se_peer *p, struct se_conn *c)
 			se_lasterr_socket(p->st.lasterr,
 			    sizeof(p->st.lasterr), ECONNRESET);
 			(void)se_conn_event(o, SE_EV_TCP_FAIL, NULL);
-			return;
+			return 0;
 		}
 		loser = c;
 	} else if (se_collision_winner(p->lopen.bgp_id, c->ropen.bgp_id,
@@ -1023,6 +1019,7 @@ se_collide(struct se_peer *p, struct se_conn *c)
 	log_info("%s: connection collision: closing the %s connection",
 	    p->conf.name, loser->dir == SE_DIR_IN ? "incoming" : "outgoing");
 	(void)se_conn_event(loser, SE_EV_COLLISION, NULL);
+	return loser == c;
 }
 
 static void
