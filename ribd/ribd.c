@@ -52,9 +52,18 @@ struct ribd_show {
 	struct jsonw		 jw;
 };
 
+/* Kernel changes made before the pipe to kroute arrived. */
+struct ribd_krpend {
+	uint32_t		 type;
+	size_t			 n;
+	struct kroute		*krs;
+};
+
 static struct child_ctx	 ctx;
 static struct imsgev	 kr;
 static int		 kr_up;
+static struct ribd_krpend *krpend;
+static size_t		 nkrpend;
 static TAILQ_HEAD(, ribd_pipe) pipes = TAILQ_HEAD_INITIALIZER(pipes);
 static TAILQ_HEAD(, ribd_show) shows = TAILQ_HEAD_INITIALIZER(shows);
 static struct event	*reap_ev, *work_ev, *timer_ev, *drain_ev;
@@ -160,9 +169,21 @@ io_peer_notify(const struct rde_peer *p, uint8_t code, uint8_t subcode,
 static void
 io_kroute(uint32_t type, const struct kroute *krs, size_t n, void *arg)
 {
+	struct ribd_krpend	*p;
+
 	(void)arg;
-	if (!kr_up)
+	if (!kr_up) {
+		krpend = xreallocarray(krpend, nkrpend + 1, sizeof(*krpend));
+		p = &krpend[nkrpend++];
+		p->type = type;
+		p->n = n;
+		p->krs = NULL;
+		if (n > 0) {
+			p->krs = xreallocarray(NULL, n, sizeof(*krs));
+			memcpy(p->krs, krs, n * sizeof(*krs));
+		}
 		return;
+	}
 	if (imsgev_compose(&kr, type, 0, 0, -1, krs, n * sizeof(*krs)) == -1)
 		log_warn("kroute: %zu route changes lost", n);
 }
@@ -171,8 +192,22 @@ static void
 io_kroute_sync(void *arg)
 {
 	(void)arg;
-	if (kr_up)
-		imsgev_compose(&kr, IMSG_KROUTE_SYNC, 0, 0, -1, NULL, 0);
+	io_kroute(IMSG_KROUTE_SYNC, NULL, 0, NULL);
+}
+
+/* The pipe to kroute is here: what waited goes first, in order. */
+static void
+kroute_pending_flush(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < nkrpend; i++) {
+		io_kroute(krpend[i].type, krpend[i].krs, krpend[i].n, NULL);
+		free(krpend[i].krs);
+	}
+	free(krpend);
+	krpend = NULL;
+	nkrpend = 0;
 }
 
 static void
@@ -629,6 +664,7 @@ handle_socket(struct imsg *im)
 	    kroute_closed, NULL) == -1)
 		fatal("pipe to kroute");
 	kr_up = 1;
+	kroute_pending_flush();
 }
 
 static void
