@@ -55,6 +55,9 @@ struct bgpd_peer {
 	struct imsg_peer_state	 st;
 	struct imsg_peer_counts	 counts;	/* from ribd */
 	int			 seen;
+	int			 draining;	/* removed, kept until replaced */
+	uint64_t		 drain_ms;	/* when it started draining */
+	uint64_t		 added_ms;	/* when the plan added it */
 };
 
 struct tortied {
@@ -120,6 +123,7 @@ void	 peers_counts(struct imsg *);
 struct jsonw;
 void	 peers_json(struct jsonw *, const char *);
 void	 peers_clear(void);
+void	 peers_migration_check(void);
 
 /* listen.c */
 int	 listen_setup(const struct bgpd_addr *, int, uint16_t);

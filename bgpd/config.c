@@ -207,6 +207,8 @@ session_to_peer(const struct plan *plan, const struct plan_session *s,
 		p->flags |= PEER_F_EBGP;
 	if (s->next_hop == PLAN_NH_KEEP)
 		p->flags |= PEER_F_KEEP_NEXTHOP;
+	if (s->calico_node)
+		p->flags |= PEER_F_CALICO_NODE;
 	p->type = s->type == PLAN_MESH ? PEER_TYPE_MESH :
 	    s->type == PLAN_GLOBAL ? PEER_TYPE_GLOBAL : PEER_TYPE_NODE;
 	p->nexthop = s->next_hop == PLAN_NH_SELF ? NEXTHOP_SELF :

@@ -14,13 +14,21 @@
 #include <string.h>
 #include <time.h>
 
+#include <event2/event.h>
+
 #include "bgpd.h"
+#include "evt.h"
 #include "jsonw.h"
 #include "log.h"
 #include "util.h"
 
 static TAILQ_HEAD(, bgpd_peer)	 peers = TAILQ_HEAD_INITIALIZER(peers);
 static uint32_t			 next_peerid = 1;
+static struct event		*migration_ev;
+#define KEEP_MAX		4
+static char			*keep[KEEP_MAX];	/* groups kept empty */
+
+#define MIGRATION_CHECK_MS	500
 
 static const char *const fsm_names[FSM_STATE_MAX] = {
 	"Idle", "Connect", "Active", "OpenSent", "OpenConfirm", "Established"
@@ -38,6 +46,10 @@ static void		 peer_del(struct bgpd_peer *);
 static int		 peer_conf_equal(const struct imsg_peer *,
 			    const struct imsg_peer *);
 static void		 peer_json(struct jsonw *, const struct bgpd_peer *);
+static int		 peer_should_drain(const struct bgpd_peer *, int);
+static void		 migration_cb(evutil_socket_t, short, void *);
+static int		 peer_ready(const struct bgpd_peer *);
+static void		 peers_prune_groups(void);
 
 const char *
 fsm_state_name(uint32_t s)
@@ -157,15 +169,19 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
     size_t nkeep)
 {
 	struct bgpd_peer	*p, *t;
-	struct child		*c, *ct;
 	size_t			 i, k;
-	int			 changes = 0, used;
+	int			 changes = 0, added = 0;
 
 	TAILQ_FOREACH(p, &peers, entry)
 		p->seen = 0;
 	for (i = 0; i < n; i++) {
 		if ((p = peers_find_name(want[i].name)) != NULL) {
 			p->seen = 1;
+			if (p->draining) {
+				p->draining = 0;
+				log_info("session %s: wanted again, no longer "
+				    "draining", p->conf.name);
+			}
 			if (peer_conf_equal(&p->conf, &want[i]) &&
 			    strcmp(p->group->name, want[i].group) == 0)
 				continue;
@@ -182,9 +198,11 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
 			    p->conf.name);
 		} else {
 			changes++;
+			added++;
 			p = xcalloc(1, sizeof(*p));
 			want_copy(&p->conf, &want[i], next_peerid++);
 			p->seen = 1;
+			p->added_ms = mono_ms();
 			p->st.peerid = p->conf.peerid;
 			p->st.state = FSM_IDLE;
 			p->group = proc_group_add(want[i].group);
@@ -197,12 +215,42 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
 			    p->conf.md5_len);
 		peer_send(p);
 	}
-	TAILQ_FOREACH_SAFE(p, &peers, entry, t)
-		if (!p->seen) {
-			peer_del(p);
-			changes++;
+	TAILQ_FOREACH_SAFE(p, &peers, entry, t) {
+		if (p->seen || p->draining)
+			continue;
+		changes++;
+		if (peer_should_drain(p, added)) {
+			p->draining = 1;
+			p->drain_ms = mono_ms();
+			log_info("session %s: removed from the plan, kept until "
+			    "the sessions replacing it are up (at most %u s)",
+			    p->conf.name, td->conf.d.migration_wait);
+			continue;
 		}
-	/* A group without sessions has no reason to run. */
+		peer_del(p);
+	}
+	peers_migration_check();
+	for (k = 0; k < KEEP_MAX; k++) {
+		free(keep[k]);
+		keep[k] = NULL;
+	}
+	for (k = 0; k < nkeep && k < KEEP_MAX; k++)
+		keep[k] = xstrdup(keep_groups[k]);
+	peers_prune_groups();
+	for (k = 0; k < nkeep; k++)
+		proc_group_add(keep_groups[k]);
+	return changes;
+}
+
+/* A group without sessions has no reason to run. */
+static void
+peers_prune_groups(void)
+{
+	struct bgpd_peer	*p;
+	struct child		*c, *ct;
+	size_t			 k;
+	int			 used;
+
 	TAILQ_FOREACH_SAFE(c, &td->groups, entry, ct) {
 		if (c->removing)
 			continue;
@@ -210,8 +258,8 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
 		TAILQ_FOREACH(p, &peers, entry)
 			if (p->group == c)
 				used = 1;
-		for (k = 0; k < nkeep; k++)
-			if (strcmp(keep_groups[k], c->name) == 0)
+		for (k = 0; k < KEEP_MAX; k++)
+			if (keep[k] != NULL && strcmp(keep[k], c->name) == 0)
 				used = 1;
 		if (!used) {
 			log_info("peer group %s: no sessions, stopping its "
@@ -219,9 +267,99 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
 			proc_group_remove(c);
 		}
 	}
-	for (k = 0; k < nkeep; k++)
-		proc_group_add(keep_groups[k]);
-	return changes;
+}
+
+/*
+ * Make before break: a session the plan drops keeps running while the
+ * sessions that replace it come up, so that the kernel never loses a route
+ * for which an alternative is on its way (the guide's mesh -> route
+ * reflector migration costs no packet).  A session drains when the same
+ * change adds others, or when its peer is a Calico node (its routes are
+ * pod routes that a later step, e.g. the route reflector BGPPeer after
+ * the cluster ID, will bring back); at most migrationWaitSeconds.
+ */
+static int
+peer_should_drain(const struct bgpd_peer *p, int added)
+{
+	if (td->conf.d.migration_wait == 0 || td->shutting_down)
+		return 0;
+	if (p->st.state != FSM_ESTABLISHED)
+		return 0;
+	return added > 0 || (p->conf.flags & PEER_F_CALICO_NODE);
+}
+
+/* Established, and the peer's initial routes are all in (End-of-RIB). */
+static int
+peer_ready(const struct bgpd_peer *p)
+{
+	uint32_t	 bit;
+
+	if (p->st.state != FSM_ESTABLISHED)
+		return 0;
+	bit = p->conf.remote.af == AF_INET6 ? PEER_COUNTS_EOR_V6 :
+	    PEER_COUNTS_EOR_V4;
+	return (p->counts.eor & bit) != 0;
+}
+
+/*
+ * Remove the draining sessions once every session added since the oldest
+ * began draining is ready, or when the wait is over.
+ */
+void
+peers_migration_check(void)
+{
+	struct bgpd_peer	*p, *t;
+	uint64_t		 oldest = 0, now = mono_ms();
+	int			 ndrain = 0, nadded = 0, nready = 0, done;
+
+	TAILQ_FOREACH(p, &peers, entry)
+		if (p->draining) {
+			ndrain++;
+			if (oldest == 0 || p->drain_ms < oldest)
+				oldest = p->drain_ms;
+		}
+	if (ndrain == 0) {
+		if (migration_ev != NULL)
+			evtimer_del(migration_ev);
+		return;
+	}
+	TAILQ_FOREACH(p, &peers, entry) {
+		if (p->draining || p->added_ms < oldest)
+			continue;
+		nadded++;
+		if (peer_ready(p))
+			nready++;
+	}
+	done = nadded > 0 && nready == nadded;
+	if (!done && now - oldest < td->conf.d.migration_wait * 1000ULL) {
+		if (migration_ev == NULL &&
+		    (migration_ev = evtimer_new(td->base, migration_cb,
+		    NULL)) == NULL)
+			fatalx("evtimer_new");
+		if (!evtimer_pending(migration_ev, NULL))
+			evt_after_ms(migration_ev, MIGRATION_CHECK_MS);
+		return;
+	}
+	if (done)
+		log_info("%d new session(s) up with their routes: removing "
+		    "%d replaced session(s)", nadded, ndrain);
+	else
+		log_warnx("replacement sessions not ready after %u s (%d of "
+		    "%d): removing %d replaced session(s) anyway",
+		    td->conf.d.migration_wait, nready, nadded, ndrain);
+	TAILQ_FOREACH_SAFE(p, &peers, entry, t)
+		if (p->draining)
+			peer_del(p);
+	peers_prune_groups();
+}
+
+static void
+migration_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	peers_migration_check();
 }
 
 void
@@ -284,6 +422,7 @@ peers_state(struct child *c, struct imsg *im)
 		    fsm_state_name(p->st.state), fsm_state_name(st.state),
 		    st.lasterr[0] ? ": " : "", st.lasterr);
 	p->st = st;
+	peers_migration_check();
 }
 
 /* IMSG_PEER_COUNTS from ribd. */
@@ -296,8 +435,10 @@ peers_counts(struct imsg *im)
 	if (imsg_expect(im, sizeof(pc)) == -1)
 		fatalx("ribd: bad peer counts");
 	memcpy(&pc, im->data, sizeof(pc));
-	if ((p = peers_find_id(pc.peerid)) != NULL)
+	if ((p = peers_find_id(pc.peerid)) != NULL) {
 		p->counts = pc;
+		peers_migration_check();
+	}
 }
 
 static void
@@ -346,6 +487,7 @@ peer_json(struct jsonw *jw, const struct bgpd_peer *p)
 	jw_uint(jw, "flaps", p->st.flaps);
 	jw_bool(jw, "passive", (p->conf.flags & PEER_F_PASSIVE) != 0);
 	jw_bool(jw, "password", p->conf.md5_len > 0);
+	jw_bool(jw, "draining", p->draining);
 	jw_obj_close(jw);
 }
 

@@ -129,6 +129,7 @@ enum peer_nexthop {
 #define PEER_F_EBGP		0x0004	/* peer AS != local AS */
 #define PEER_F_GR		0x0008	/* graceful restart (RFC 4724) */
 #define PEER_F_KEEP_NEXTHOP	0x0010	/* keepOriginalNextHop */
+#define PEER_F_CALICO_NODE	0x0020	/* the peer is a Calico node */
 
 #define MD5_KEY_MAX		80	/* RFC 2385 / TCP_MD5SIG_MAXKEYLEN */
 
