@@ -693,7 +693,8 @@ call_one(struct etcd_client *c, size_t i, const char *path, const char *body,
 
 /*
  * One round: each endpoint once, from the one that last answered.  1:
- * no endpoint could serve (why has every reason), 0 or -1: the call's
+ * no endpoint could serve (why has every reason), 2: none because of
+ * TLS (certificates do not change by waiting), 0 or -1: the call's
  * result.
  */
 static int
@@ -703,7 +704,7 @@ call_round(struct etcd_client *c, const char *path, const char *body,
 {
 	struct call_res	 r;
 	char		 text[300];
-	size_t		 k, i, wl = 0;
+	size_t		 k, i, wl = 0, ntls = 0;
 
 	why[0] = '\0';
 	for (k = 0; k < c->nep; k++) {
@@ -730,13 +731,15 @@ call_round(struct etcd_client *c, const char *path, const char *body,
 			}
 		}
 		free(r.body);
+		if (strncmp(r.err, "TLS: ", 5) == 0)
+			ntls++;
 		log_debug("etcd %s: %s", c->ep[i].url, r.err);
 		if (wl < whylen)
 			wl += (size_t)snprintf(why + wl, whylen - wl,
 			    "%s%s: %s", wl > 0 ? "; " : "", c->ep[i].url,
 			    r.err);
 	}
-	return 1;
+	return ntls == c->nep ? 2 : 1;
 }
 
 /*
@@ -762,9 +765,9 @@ etcd_call(struct etcd_client *c, const char *path, const char *body,
 	for (;;) {
 		rc = call_round(c, path, body, out, outlen, why, sizeof(why),
 		    err);
-		if (rc != 1)
+		if (rc == 0 || rc == -1)
 			return rc;
-		if (mono_ms() + ETCD_RETRY_MS >= deadline)
+		if (rc == 2 || mono_ms() + ETCD_RETRY_MS >= deadline)
 			break;
 		nanosleep(&ts, NULL);
 	}

@@ -5,6 +5,7 @@
  *	loaded REV KIND/NAME@RV ...	after every (re)load
  *	status TEXT			when the etcd watch state changes
  *	error TEXT			when a load fails
+ * SIGTERM ends it cleanly (closing the datastore), for leak checks.
  * Usage: ds_watch tortie.yaml
  */
 #include <sys/types.h>
@@ -82,6 +83,14 @@ dw_status(evutil_socket_t fd, short ev, void *arg)
 }
 
 static void
+dw_term(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	event_base_loopbreak(arg);
+}
+
+static void
 dw_settle_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	(void)fd;
@@ -104,7 +113,7 @@ int
 main(int argc, char *argv[])
 {
 	struct event_base	*base;
-	struct event		*wev, *sev;
+	struct event		*wev, *sev, *tev;
 	struct timeval		 tv = { 0, 200 * 1000 };
 	struct dconf		 dc;
 	struct ds_err		 err;
@@ -137,10 +146,19 @@ main(int argc, char *argv[])
 	    dw_watch_cb, NULL);
 	sev = event_new(base, -1, EV_PERSIST, dw_status, NULL);
 	dw_settle = evtimer_new(base, dw_settle_cb, NULL);
-	if (wev == NULL || sev == NULL || dw_settle == NULL)
+	tev = evsignal_new(base, SIGTERM, dw_term, base);
+	if (wev == NULL || sev == NULL || dw_settle == NULL || tev == NULL)
 		return 1;
 	event_add(wev, NULL);
 	event_add(sev, &tv);
+	event_add(tev, NULL);
 	event_base_dispatch(base);
+	/* A clean end, so that the sanitizers can check for leaks. */
+	event_free(wev);
+	event_free(sev);
+	event_free(tev);
+	event_free(dw_settle);
+	ds_close(dw_ds);
+	event_base_free(base);
 	return 0;
 }
