@@ -31,7 +31,8 @@ rde_peer_is_ibgp(const struct rde_peer *p)
 }
 
 /*
- * BGP's own rules: NO_ADVERTISE goes nowhere, NO_EXPORT not to eBGP, and
+ * BGP's own rules: NO_ADVERTISE goes nowhere, NO_EXPORT and
+ * NO_EXPORT_SUBCONFED (no confederations here) not to eBGP, and
  * a route from an iBGP peer goes to iBGP peers only by reflection: from a
  * client to everyone, from a non-client to clients.
  */
@@ -42,7 +43,8 @@ rde_export_allowed(const struct rde_group *g, const struct rde_peer *src,
 	if (a->k.comm_len > 0) {
 		if (rde_attr_has_comm(a, BGP_COMM_NO_ADVERTISE))
 			return 0;
-		if (g->key.ebgp && rde_attr_has_comm(a, BGP_COMM_NO_EXPORT))
+		if (g->key.ebgp && (rde_attr_has_comm(a, BGP_COMM_NO_EXPORT) ||
+		    rde_attr_has_comm(a, BGP_COMM_NO_EXPORT_SUBCONFED)))
 			return 0;
 	}
 	if (!g->key.ebgp && rde_peer_is_ibgp(src) &&
