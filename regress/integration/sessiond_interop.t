@@ -55,6 +55,8 @@ trap cleanup EXIT INT TERM
 	echo "1..0 # SKIP cannot build sessiond or se_harness"
 	exit 1
 }
+# A private copy: a rebuild of the tree during the test cannot pull it away.
+cp "$SESSIOND" "$W/sessiond" && chmod 755 "$W/sessiond" && SESSIOND=$W/sessiond
 ensure_user
 mkdir -p /run/tortie/empty && chown root:root /run/tortie/empty &&
     chmod 755 /run/tortie/empty
@@ -387,6 +389,15 @@ harness badid "$(peer_spec 4 ibgp active)"
 wait_for 10 grep -q "^STATE 1 Idle .*code=2/3 err=BGP Error: Bad BGP identifier$" \
     "$HOUT"
 ok $? "iBGP peer with our identifier: Idle, 'BGP Error: Bad BGP identifier'"
+stop_harness
+stop_daemon
+
+start_bird 4 ebgp passive
+wait_for 10 listening
+harness badas "$(peer_spec 4 ebgp active as=65003)"
+wait_for 10 grep -q "^STATE 1 Idle .*code=2/2 err=BGP Error: Bad Peer AS$" \
+    "$HOUT"
+ok $? "peer in another AS than configured: Idle, 'BGP Error: Bad Peer AS'"
 stop_harness
 stop_daemon
 
