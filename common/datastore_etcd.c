@@ -62,10 +62,10 @@ struct ecb_watch {
 	uint64_t		 next;		/* 0: from now */
 	int			 report;	/* notify once created */
 	size_t			 ep;
-	unsigned int		 fails;		/* attempts since connected */
+	unsigned int		 fails;		/* since connected */
 	struct etcd_areq	*stream;
 	struct etcd_areq	*probe;
-	int			 lost;		/* stream ended, retry pending */
+	int			 lost;		/* retry pending */
 	struct event		*retry_ev;
 	struct event		*probe_ev;
 	struct ds_etcd_status	 st;
@@ -73,8 +73,8 @@ struct ecb_watch {
 
 struct ecb {
 	struct etcd_client	*c;
-	struct event_base	*base;		/* the caller's, for watching */
-	uint64_t		 list_rev_min;	/* 0: nothing listed yet */
+	struct event_base	*base;		/* the caller's */
+	uint64_t		 list_rev_min;	/* 0: none listed */
 	struct ecb_watch	*w;
 };
 
@@ -277,7 +277,7 @@ struct ecb_list_ctx {
 	enum res_kind		 kind;
 	struct ds_entries	*out;
 	struct res_errors	*bad;
-	const char		*want;	/* find one IPAM name, or NULL */
+	const char		*want;	/* one IPAM name, or NULL */
 	struct ds_entry		*found;
 };
 
@@ -596,7 +596,8 @@ ecb_del(struct ds *ds, enum res_kind kind, const char *name,
 	char	*key, *body;
 
 	if (ecb_writable(ds, kind, name, err) == -1) {
-		if (err->code == DS_EINVAL && ds_name_check(name, NULL, 0) == -1)
+		if (err->code == DS_EINVAL &&
+		    ds_name_check(name, NULL, 0) == -1)
 			err->code = DS_ENOENT;
 		return -1;
 	}

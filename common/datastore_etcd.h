@@ -53,8 +53,8 @@ enum ds_etcd_state {
 /* What the watch connection is doing, for status output. */
 struct ds_etcd_status {
 	enum ds_etcd_state	 state;
-	time_t			 since;		/* wall clock of the change */
-	char			 endpoint[256];	/* connected or last tried */
+	time_t			 since;		/* wall clock */
+	char			 endpoint[256];	/* current one */
 	char			 error[256];	/* why unreachable */
 	uint64_t		 revision;	/* last revision seen */
 };

@@ -25,7 +25,7 @@
 #define ETCD_RES_PREFIX		"/calico/resources/v3/projectcalico.org/"
 #define ETCD_IPAM_HOST_PREFIX	"/calico/ipam/v2/host/"
 #define ETCD_MAX_KEY		1024		/* bytes of one key */
-#define ETCD_MAX_VALUE		(DS_MAX_FILE)	/* bytes of one value */
+#define ETCD_MAX_VALUE		DS_MAX_FILE	/* bytes of one value */
 #define ETCD_MAX_REPLY		(64 * 1024 * 1024)
 #define ETCD_MAX_STREAM_MSG	(16 * 1024 * 1024)
 #define ETCD_PAGE		500		/* keys per range page */
@@ -53,7 +53,7 @@ struct etcd_range {
 struct etcd_txn {
 	uint64_t	 rev;
 	int		 succeeded;
-	int		 found;		/* failure branch: the key exists */
+	int		 found;		/* failure branch: key exists */
 	uint64_t	 found_rev;	/* and its mod_revision */
 };
 
@@ -64,7 +64,7 @@ enum etcd_ev_type {
 
 /* One message of the watch stream. */
 struct etcd_wmsg {
-	int		 is_error;	/* the stream failed: msg says why */
+	int		 is_error;	/* stream failed: msg says why */
 	uint64_t	 rev;		/* header.revision */
 	uint64_t	 watch_id;
 	int		 created;
@@ -79,7 +79,7 @@ struct etcd_wmsg {
 /* The HTTP outcome of one call, before its body is looked at. */
 enum etcd_outcome {
 	ETCD_OK,		/* 200 with a body */
-	ETCD_FAILOVER,		/* unreachable or unavailable: try another */
+	ETCD_FAILOVER,		/* unreachable, unavailable: next one */
 	ETCD_REJECTED,		/* the server refused the request */
 };
 
@@ -97,8 +97,8 @@ struct doc_node	*etcd_affinity_doc(const char *, const char *,
 		    const char *, size_t, char *, size_t);
 int		 etcd_relevant_key(const char *);
 
-char		*etcd_req_range(const char *, size_t, const char *, uint64_t,
-		    int, int);
+char		*etcd_req_range(const char *, size_t, const char *,
+		    uint64_t, int, int);
 char		*etcd_req_create(const char *, const char *, size_t);
 char		*etcd_req_update(const char *, const char *, size_t,
 		    const uint64_t *);

@@ -194,7 +194,8 @@ etcd_key_name(enum res_kind kind, const char *key, size_t keylen,
     const char **name)
 {
 	const char	*plural = res_kind_plural(kind);
-	size_t		 pl = strlen(ETCD_RES_PREFIX), kl = strlen(plural);
+	size_t		 pl = strlen(ETCD_RES_PREFIX);
+	size_t		 kl = strlen(plural);
 
 	*name = NULL;
 	if (strlen(key) != keylen || keylen <= pl + kl + 1 ||

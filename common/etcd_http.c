@@ -37,7 +37,7 @@
 #include "util.h"
 
 #define ETCD_DEFAULT_PORT	2379
-#define ETCD_RETRY_MS		200	/* between rounds of endpoints */
+#define ETCD_RETRY_MS		200	/* between rounds */
 /*
  * A watch stream may be quiet for as long as etcd's progress interval
  * (10 minutes by default); its liveness is checked by the caller's
@@ -56,8 +56,8 @@ struct etcd_ep {
 struct etcd_client {
 	struct etcd_ep		*ep;
 	size_t			 nep;
-	size_t			 cur;		/* the last that answered */
-	SSL_CTX			*ctx;		/* NULL: no https endpoint */
+	size_t			 cur;		/* last that answered */
+	SSL_CTX			*ctx;		/* NULL: no https */
 	int			 timeout_ms;
 	struct event_base	*base;		/* for blocking calls */
 };
@@ -70,10 +70,10 @@ struct etcd_areq {
 	struct evhttp_connection *evcon;
 	struct bufferevent	*bev;		/* owned by evcon */
 	struct event		*timer;
-	struct evbuffer		*acc;		/* stream bytes or error body */
+	struct evbuffer		*acc;		/* stream bytes */
 	int			 status;
 	int			 finished;
-	int			 herr;		/* evhttp error, -1: none */
+	int			 herr;		/* evhttp's, -1: none */
 };
 
 /* The outcome of one blocking call to one endpoint. */
@@ -573,7 +573,9 @@ static void
 areq_chunk_cb(struct evhttp_request *req, void *arg)
 {
 	struct etcd_areq	*a = arg;
-	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
+	struct evbuffer		*in;
+
+	in = evhttp_request_get_input_buffer(req);
 
 	if (a->finished) {
 		evbuffer_drain(in, evbuffer_get_length(in));

@@ -123,7 +123,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "usage: ds_watch tortie.yaml\n");
 		return 2;
 	}
-	log_init(1, getenv("DS_WATCH_DEBUG") != NULL ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	log_init(1, getenv("DS_WATCH_DEBUG") != NULL ? LOG_LVL_DEBUG :
+	    LOG_LVL_INFO);
 	signal(SIGPIPE, SIG_IGN);
 	if (dconf_load(argv[1], &dc, msg, sizeof(msg)) == -1) {
 		fprintf(stderr, "ds_watch: %s\n", msg);

@@ -550,11 +550,13 @@ test_parse_txn(void **state)
 {
 	const char	*ok = "{" HDR ",\"succeeded\":true,\"responses\":"
 	    "[{\"response_put\":{\"header\":{\"revision\":\"7\"}}}]}";
-	const char	*found = "{" HDR ",\"responses\":[{\"response_range\":"
+	const char	*found = "{" HDR ",\"responses\":["
+	    "{\"response_range\":"
 	    "{\"header\":{\"revision\":\"7\"},\"kvs\":[{\"key\":\"L2s=\","
 	    "\"create_revision\":\"2\",\"mod_revision\":\"4\",\"version\":"
 	    "\"2\",\"value\":\"eA==\"}],\"count\":\"1\"}}]}";
-	const char	*absent = "{" HDR ",\"responses\":[{\"response_range\":"
+	const char	*absent = "{" HDR ",\"responses\":["
+	    "{\"response_range\":"
 	    "{\"header\":{\"revision\":\"7\"}}}]}";
 	const char	*bad[] = {
 		"{" HDR "}",
@@ -793,7 +795,8 @@ test_open(void **state)
 
 #define PEER_JSON "{\"apiVersion\":\"projectcalico.org/v3\",\"kind\":" \
 	"\"BGPPeer\",\"metadata\":{\"name\":\"rack1-tor\",\"uid\":\"u1\"," \
-	"\"creationTimestamp\":\"2024-01-01T00:00:00Z\"},\"spec\":{\"peerIP\":" \
+	"\"creationTimestamp\":\"2024-01-01T00:00:00Z\"},\"spec\":{" \
+	"\"peerIP\":" \
 	"\"198.18.0.1\",\"asNumber\":64567}}"
 
 enum fake_kind { FAKE_DOWN, FAKE_FOUND, FAKE_ABSENT };
