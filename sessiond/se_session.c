@@ -1306,8 +1306,29 @@ se_peer_notify(uint32_t peerid, const uint8_t *data, size_t len)
 }
 
 /*
+ * An Established session whose peer will keep our routes through a
+ * restart (RFC 4724: both sides announced graceful restart).
+ */
+static int
+se_peer_restartable(const struct se_peer *p)
+{
+	int	 i;
+
+	for (i = 0; i < SE_DIR_MAX; i++)
+		if (p->conn[i] != NULL &&
+		    p->conn[i]->state == FSM_ESTABLISHED &&
+		    se_gr_graceful(&p->conf, &p->conn[i]->sess, 0))
+			return 1;
+	return 0;
+}
+
+/*
  * IMSG_SHUTDOWN: Cease/Administrative Shutdown to every session, then
- * exit once the NOTIFICATIONs are out (or after SE_EXIT_MS).
+ * exit once the NOTIFICATIONs are out (or after SE_EXIT_MS).  A session
+ * with graceful restart is not told anything: the connection simply
+ * closes when the process exits, so that the peer keeps our routes as
+ * stale until we are back (tortied is stopping to restart, and its own
+ * kernel routes stay too).
  */
 void
 se_shutdown(void)
@@ -1315,8 +1336,14 @@ se_shutdown(void)
 	struct se_peer	*p;
 
 	se_stopping = 1;
-	RB_FOREACH(p, se_peer_tree, &se_peers)
+	RB_FOREACH(p, se_peer_tree, &se_peers) {
+		if (se_peer_restartable(p)) {
+			log_info("%s: closing without NOTIFICATION for "
+			    "graceful restart", p->conf.name);
+			continue;
+		}
 		se_peer_stop(p, BGP_CEASE_ADMIN_DOWN);
+	}
 	se_batch_flush();
 	if (TAILQ_EMPTY(&se_linger))
 		event_base_loopexit(se_base, NULL);
