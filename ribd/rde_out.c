@@ -451,6 +451,17 @@ rde_dump_end(struct rde_peer *m)
 	free(was);
 }
 
+/*
+ * Whether the best path came from this peer: after a graceful restart
+ * the group's word may still name the slot the peer had before.
+ */
+static int
+rde_from(const struct rde_prefix *p, const struct rde_peer *m)
+{
+	return p->paths != RDE_NIL &&
+	    RDE_PATH_PEER(rde_path_at(p->paths)) == m->idx;
+}
+
 /* Send a member the group's state (and withdraw what it no longer has). */
 static void
 rde_dump_run(struct rde_group *g, struct rde_peer *m, size_t *budget)
@@ -470,7 +481,7 @@ rde_dump_run(struct rde_group *g, struct rde_peer *m, size_t *budget)
 		if (p->aid == RDE_AID_FREE || !(d->aidmask & (1 << p->aid)))
 			continue;
 		v = rde_group_out(g, i);
-		if (v != 0 && RDE_OUT_SLOT(v) != m->slot)
+		if (v != 0 && RDE_OUT_SLOT(v) != m->slot && !rde_from(p, m))
 			rde_bucket_add(g, RDE_BKEY(RDE_OUT_ATTR(v),
 			    RDE_RC_ONLY, m->slot), i);
 		else if (was)

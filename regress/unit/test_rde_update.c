@@ -352,6 +352,44 @@ test_gr_eor(void **state)
 	assert_int_equal(announced(MESH1, "198.19.7.0/24"), -1);
 }
 
+/* Back from a restart into a shared group: not sent its own routes. */
+static void
+test_gr_rejoin(void **state)
+{
+	struct imsg_session_up	 up;
+	struct rt_seen		 sn;
+
+	(void)state;
+	rt_peer(5, "198.18.0.5", 65005, 0);
+	rt_up(5);
+	rt_announce(SRC, &base, "198.19.7.0/24");
+	rt_run();
+	assert_ptr_equal(rde_peer_find(5)->group, rde_peer_find(SRC)->group);
+	assert_int_equal(announced(5, "198.19.7.0/24"), 1);
+	assert_int_equal(announced(SRC, "198.19.7.0/24"), -1);
+	rt_down(SRC, 1, 60);
+	rt_run();
+	rt_clear();
+	memset(&up, 0, sizeof(up));
+	up.peerid = SRC;
+	up.remote_id = rt_id("198.18.0.254");
+	up.local_addr = rt_addr("198.18.0.1");
+	up.remote_addr = rt_addr("198.18.0.254");
+	rt_sess(&up.sess, 1, 65000);
+	up.sess.peer_caps.gr = 1;
+	up.sess.peer_caps.gr_af[BGP_AID_IPV4] = BGP_GR_AF_PRESENT |
+	    BGP_GR_AF_FORWARDING;
+	up.sess.peer_caps.gr_af[BGP_AID_IPV6] = BGP_GR_AF_PRESENT |
+	    BGP_GR_AF_FORWARDING;
+	rde_peer_up(&up);
+	rt_run();
+	assert_int_equal(rt_best("198.19.7.0/24"), SRC);
+	rt_seen(SRC, "198.19.7.0/24", &sn);
+	assert_int_equal(sn.announced, -1);
+	assert_int_equal(sn.eor, 2);
+	assert_int_equal(nupdates(5), 0);
+}
+
 /* Graceful restart: the restart time runs out. */
 static void
 test_gr_expiry(void **state)
@@ -504,6 +542,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_max_prefix, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_gr_eor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gr_rejoin, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_gr_expiry, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_group_lost, setup,
