@@ -123,6 +123,7 @@ void	 peers_counts(struct imsg *);
 struct jsonw;
 void	 peers_json(struct jsonw *, const char *);
 void	 peers_clear(void);
+void	 peers_foreach(void (*)(const struct bgpd_peer *, void *), void *);
 void	 peers_migration_check(void);
 
 /* listen.c */

@@ -503,6 +503,15 @@ peers_json(struct jsonw *jw, const char *key)
 }
 
 void
+peers_foreach(void (*cb)(const struct bgpd_peer *, void *), void *arg)
+{
+	struct bgpd_peer	*p;
+
+	TAILQ_FOREACH(p, &peers, entry)
+		cb(p, arg);
+}
+
+void
 peers_clear(void)
 {
 	struct bgpd_peer	*p;
