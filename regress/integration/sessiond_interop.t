@@ -129,7 +129,9 @@ listening() { ip netns exec "$B" ss -ltn | grep -q ":179 "; }
 peer_spec() {
 	if [ "$1" = 6 ]; then _r=$B6 _l=$A6; else _r=$B4 _l=$A4; fi
 	if [ "$2" = ibgp ]; then _as=$LAS; else _as=65002; fi
-	_s="id=1,remote=$_r,local=$_l,as=$_as,las=$LAS,rid=$A4,hold=6,gr=120"
+	_s="id=1,remote=$_r,local=$_l,as=$_as,las=$LAS,rid=$A4,hold=6"
+	# PEER_GR= (empty) announces no graceful restart.
+	[ -n "${PEER_GR-120}" ] && _s="$_s,gr=${PEER_GR-120}"
 	[ "$3" = passive ] && _s="$_s,passive"
 	[ -n "${4:-}" ] && _s="$_s,$4"
 	echo "$_s"
@@ -151,6 +153,7 @@ conf_vars() {
 
 start_bird() {
 	conf_vars "$@"
+	: >"$W/bird.log"
 	{
 		echo "router id ${BIRD_ID:-$B4};"
 		echo "log \"$W/bird.log\" all;"
@@ -430,9 +433,9 @@ ok $? "changed configuration: Established again"
 cmd "del 1"
 wait_for 10 grep -q "Received: Peer de-configured" "$W/bird.log"
 ok $? "deconfigured: bird got Cease/Peer De-configured"
-cmd "add $(peer_spec 4 ebgp active)"
+cmd "add $(PEER_GR= peer_spec 4 ebgp active)"
 wait_for 15 sh -c "[ \$(grep -c '^UP 1 ' $HOUT) -ge 3 ]"
-ok $? "added again: Established"
+ok $? "added again (without graceful restart): Established"
 stop_harness
 wait_for 5 grep -q "Received: Administrative shutdown" "$W/bird.log"
 ok $? "shutdown: bird got Cease/Administrative Shutdown"
@@ -457,6 +460,9 @@ ok $? "bird restarted and dialled again: Established at once"
 grep -q "^DOWN 1 graceful=1 restart=120$" "$HOUT"
 ok $? "the old session went down gracefully (restart time 120)"
 stop_harness
+sleep 0.5
+grep -q "Received:" "$W/bird.log"
+ok $((! $?)) "shutdown with graceful restart: no NOTIFICATION to bird"
 stop_daemon
 fi
 
