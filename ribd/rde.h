@@ -435,6 +435,29 @@ struct rde {
 
 extern struct rde	*rde;
 
+/* The tables behind the accessors the hot paths inline. */
+extern struct rde_slab	 rde_pfx_slab;
+extern struct rde_slab	 rde_path_slab;
+extern struct rde_attrs	**rde_attr_tab;
+
+static inline struct rde_prefix *
+rde_prefix_at(uint32_t i)
+{
+	return rde_slab_get(&rde_pfx_slab, i);
+}
+
+static inline struct rde_path *
+rde_path_at(uint32_t i)
+{
+	return rde_slab_get(&rde_path_slab, i);
+}
+
+static inline struct rde_attrs *
+rde_attr_get(uint32_t id)
+{
+	return rde_attr_tab[id];
+}
+
 /* rde_slab.c */
 void		 rde_slab_init(struct rde_slab *, size_t);
 void		 rde_slab_free_all(struct rde_slab *);
@@ -445,7 +468,6 @@ size_t		 rde_slab_bytes(const struct rde_slab *);
 /* rde_attr.c */
 void		 rde_attr_init(void);
 void		 rde_attr_shutdown(void);
-struct rde_attrs *rde_attr_get(uint32_t);
 void		 rde_attr_ref(uint32_t);
 void		 rde_attr_unref(uint32_t);
 uint32_t	 rde_attr_intern(struct rde_abuild *);
@@ -475,7 +497,6 @@ int		 rde_attr_has_large(const struct rde_attrs *, uint32_t,
 /* rde_prefix.c */
 void		 rde_prefix_init(void);
 void		 rde_prefix_shutdown(void);
-struct rde_prefix *rde_prefix_at(uint32_t);
 uint32_t	 rde_prefix_find(uint8_t, const uint8_t *, uint8_t);
 uint32_t	 rde_prefix_get(uint8_t, const uint8_t *, uint8_t);
 void		 rde_prefix_gc(uint32_t);
@@ -490,7 +511,6 @@ int		 rde_prefix_cmp(const struct rde_prefix *,
 /* rde_rib.c */
 void		 rde_rib_init(void);
 void		 rde_rib_shutdown(void);
-struct rde_path	*rde_path_at(uint32_t);
 int		 rde_rib_update(uint8_t, const uint8_t *, uint8_t,
 		    struct rde_peer *, uint32_t, uint32_t);
 int		 rde_rib_withdraw(uint8_t, const uint8_t *, uint8_t,

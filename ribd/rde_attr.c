@@ -23,7 +23,7 @@
 static struct rde_attrs	**attr_htab;
 static uint32_t		  attr_hsize;	/* power of two */
 static uint32_t		  attr_count;
-static struct rde_attrs	**attr_tab;	/* by id */
+struct rde_attrs	**rde_attr_tab;	/* by id */
 static uint32_t		  attr_tabcap;
 static uint32_t		  attr_nextid;
 static uint32_t		 *attr_freeids;
@@ -40,7 +40,7 @@ rde_attr_init(void)
 	attr_htab = xcalloc(attr_hsize, sizeof(*attr_htab));
 	attr_count = 0;
 	attr_tabcap = 1024;
-	attr_tab = xcalloc(attr_tabcap, sizeof(*attr_tab));
+	rde_attr_tab = xcalloc(attr_tabcap, sizeof(*rde_attr_tab));
 	attr_nextid = 1;
 	attr_nfree = 0;
 	attr_bytes = 0;
@@ -60,11 +60,11 @@ rde_attr_shutdown(void)
 			free(a);
 		}
 	free(attr_htab);
-	free(attr_tab);
+	free(rde_attr_tab);
 	free(attr_freeids);
 	free(attr_tmp);
 	attr_htab = NULL;
-	attr_tab = NULL;
+	rde_attr_tab = NULL;
 	attr_freeids = NULL;
 	attr_tmp = NULL;
 	attr_hsize = attr_count = attr_tabcap = attr_nfree = 0;
@@ -135,16 +135,10 @@ rde_attr_same(const struct rde_attrs *a, const struct rde_abuild *ab)
 	return 1;
 }
 
-struct rde_attrs *
-rde_attr_get(uint32_t id)
-{
-	return attr_tab[id];
-}
-
 void
 rde_attr_ref(uint32_t id)
 {
-	attr_tab[id]->refcnt++;
+	rde_attr_tab[id]->refcnt++;
 }
 
 static void
@@ -161,14 +155,14 @@ rde_attr_unlink(struct rde_attrs *a)
 void
 rde_attr_unref(uint32_t id)
 {
-	struct rde_attrs	*a = attr_tab[id];
+	struct rde_attrs	*a = rde_attr_tab[id];
 
 	if (a == NULL || a->refcnt == 0)
 		fatalx("rde_attr_unref: bad reference to %u", id);
 	if (--a->refcnt > 0)
 		return;
 	rde_attr_unlink(a);
-	attr_tab[id] = NULL;
+	rde_attr_tab[id] = NULL;
 	if (attr_nfree == attr_freecap) {
 		attr_freecap = attr_freecap ? attr_freecap * 2 : 256;
 		attr_freeids = xreallocarray(attr_freeids, attr_freecap,
@@ -206,10 +200,10 @@ rde_attr_newid(void)
 	if (attr_nextid > RDE_ATTR_ID_MAX)
 		return RDE_NIL;
 	if (attr_nextid >= attr_tabcap) {
-		attr_tab = xreallocarray(attr_tab, attr_tabcap * 2,
-		    sizeof(*attr_tab));
-		memset(attr_tab + attr_tabcap, 0,
-		    attr_tabcap * sizeof(*attr_tab));
+		rde_attr_tab = xreallocarray(rde_attr_tab, attr_tabcap * 2,
+		    sizeof(*rde_attr_tab));
+		memset(rde_attr_tab + attr_tabcap, 0,
+		    attr_tabcap * sizeof(*rde_attr_tab));
 		attr_tabcap *= 2;
 	}
 	return attr_nextid++;
@@ -275,7 +269,7 @@ rde_attr_intern(struct rde_abuild *ab)
 	}
 	a->hnext = attr_htab[h & (attr_hsize - 1)];
 	attr_htab[h & (attr_hsize - 1)] = a;
-	attr_tab[id] = a;
+	rde_attr_tab[id] = a;
 	attr_count++;
 	attr_bytes += sizeof(*a) + dlen;
 	if (attr_count > attr_hsize)
@@ -293,7 +287,7 @@ size_t
 rde_attr_bytes(void)
 {
 	return attr_bytes + (size_t)attr_hsize * sizeof(*attr_htab) +
-	    (size_t)attr_tabcap * sizeof(*attr_tab);
+	    (size_t)attr_tabcap * sizeof(*rde_attr_tab);
 }
 
 void

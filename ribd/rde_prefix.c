@@ -16,14 +16,14 @@
 #include "rde.h"
 #include "util.h"
 
-static struct rde_slab	 pfx_slab;
+struct rde_slab		 rde_pfx_slab;
 static uint32_t		*pfx_htab;
 static uint32_t		 pfx_hbits;
 
 void
 rde_prefix_init(void)
 {
-	rde_slab_init(&pfx_slab, sizeof(struct rde_prefix));
+	rde_slab_init(&rde_pfx_slab, sizeof(struct rde_prefix));
 	pfx_hbits = 10;
 	pfx_htab = xcalloc((size_t)1 << pfx_hbits, sizeof(*pfx_htab));
 }
@@ -31,16 +31,10 @@ rde_prefix_init(void)
 void
 rde_prefix_shutdown(void)
 {
-	rde_slab_free_all(&pfx_slab);
+	rde_slab_free_all(&rde_pfx_slab);
 	free(pfx_htab);
 	pfx_htab = NULL;
 	pfx_hbits = 0;
-}
-
-struct rde_prefix *
-rde_prefix_at(uint32_t i)
-{
-	return rde_slab_get(&pfx_slab, i);
 }
 
 static int
@@ -128,7 +122,7 @@ rde_prefix_find(uint8_t aid, const uint8_t *addr, uint8_t plen)
 
 	i = pfx_htab[rde_prefix_bucket(rde_prefix_hash(aid, addr, plen))];
 	for (; i != RDE_NIL; i = p->hnext) {
-		p = rde_slab_get(&pfx_slab, i);
+		p = rde_slab_get(&rde_pfx_slab, i);
 		if (rde_prefix_is(p, aid, addr, plen))
 			return i;
 	}
@@ -145,8 +139,8 @@ rde_prefix_rehash(void)
 	pfx_hbits++;
 	free(pfx_htab);
 	pfx_htab = xcalloc((size_t)1 << pfx_hbits, sizeof(*pfx_htab));
-	for (i = 1; i < pfx_slab.next; i++) {
-		p = rde_slab_get(&pfx_slab, i);
+	for (i = 1; i < rde_pfx_slab.next; i++) {
+		p = rde_slab_get(&rde_pfx_slab, i);
 		if (p->aid == RDE_AID_FREE)
 			continue;
 		j = rde_prefix_bucket(rde_prefix_hash(p->aid, p->addr,
@@ -166,18 +160,18 @@ rde_prefix_get(uint8_t aid, const uint8_t *addr, uint8_t plen)
 	h = rde_prefix_hash(aid, addr, plen);
 	b = rde_prefix_bucket(h);
 	for (i = pfx_htab[b]; i != RDE_NIL; i = p->hnext) {
-		p = rde_slab_get(&pfx_slab, i);
+		p = rde_slab_get(&rde_pfx_slab, i);
 		if (rde_prefix_is(p, aid, addr, plen))
 			return i;
 	}
-	i = rde_slab_alloc(&pfx_slab);
-	p = rde_slab_get(&pfx_slab, i);
+	i = rde_slab_alloc(&rde_pfx_slab);
+	p = rde_slab_get(&rde_pfx_slab, i);
 	memcpy(p->addr, addr, rde_addr_len(aid));
 	p->aid = aid;
 	p->plen = plen;
 	p->hnext = pfx_htab[b];
 	pfx_htab[b] = i;
-	if (pfx_slab.count > (1U << pfx_hbits) && pfx_hbits < 31)
+	if (rde_pfx_slab.count > (1U << pfx_hbits) && pfx_hbits < 31)
 		rde_prefix_rehash();
 	return i;
 }
@@ -186,7 +180,7 @@ rde_prefix_get(uint8_t aid, const uint8_t *addr, uint8_t plen)
 void
 rde_prefix_gc(uint32_t i)
 {
-	struct rde_prefix	*p = rde_slab_get(&pfx_slab, i), *q;
+	struct rde_prefix	*p = rde_slab_get(&rde_pfx_slab, i), *q;
 	uint32_t		*pp;
 
 	if (p->aid == RDE_AID_FREE || p->paths != RDE_NIL ||
@@ -197,33 +191,33 @@ rde_prefix_gc(uint32_t i)
 	while (*pp != i) {
 		if (*pp == RDE_NIL)
 			fatalx("rde_prefix_gc: %u not in its chain", i);
-		q = rde_slab_get(&pfx_slab, *pp);
+		q = rde_slab_get(&rde_pfx_slab, *pp);
 		pp = &q->hnext;
 	}
 	*pp = p->hnext;
 	p->aid = RDE_AID_FREE;
 	p->paths = RDE_NIL;
 	p->jpos = 0;
-	rde_slab_release(&pfx_slab, i);
+	rde_slab_release(&rde_pfx_slab, i);
 }
 
 uint32_t
 rde_prefix_count(void)
 {
-	return pfx_slab.count;
+	return rde_pfx_slab.count;
 }
 
 /* One past the highest index ever used: the end of a walk. */
 uint32_t
 rde_prefix_limit(void)
 {
-	return pfx_slab.next;
+	return rde_pfx_slab.next;
 }
 
 size_t
 rde_prefix_bytes(void)
 {
-	return rde_slab_bytes(&pfx_slab) +
+	return rde_slab_bytes(&rde_pfx_slab) +
 	    ((size_t)1 << pfx_hbits) * sizeof(*pfx_htab);
 }
 

@@ -12,24 +12,18 @@
 #include "log.h"
 #include "rde.h"
 
-static struct rde_slab	 path_slab;
+struct rde_slab		 rde_path_slab;
 
 void
 rde_rib_init(void)
 {
-	rde_slab_init(&path_slab, sizeof(struct rde_path));
+	rde_slab_init(&rde_path_slab, sizeof(struct rde_path));
 }
 
 void
 rde_rib_shutdown(void)
 {
-	rde_slab_free_all(&path_slab);
-}
-
-struct rde_path *
-rde_path_at(uint32_t i)
-{
-	return rde_slab_get(&path_slab, i);
+	rde_slab_free_all(&rde_path_slab);
 }
 
 uint32_t
@@ -41,13 +35,13 @@ rde_rib_best(const struct rde_prefix *p)
 size_t
 rde_path_bytes(void)
 {
-	return rde_slab_bytes(&path_slab);
+	return rde_slab_bytes(&rde_path_slab);
 }
 
 uint32_t
 rde_path_count(void)
 {
-	return path_slab.count;
+	return rde_path_slab.count;
 }
 
 /* Whether journal position a comes before b. */
@@ -196,7 +190,7 @@ rde_rib_update(uint8_t aid, const uint8_t *addr, uint8_t plen,
 		rde_attr_unref(q->attrs);
 		q->attrs = attrs;
 	} else {
-		qi = rde_slab_alloc(&path_slab);
+		qi = rde_slab_alloc(&rde_path_slab);
 		q = rde_path_at(qi);
 		q->peer = peer->idx;
 		q->attrs = attrs;
@@ -225,7 +219,7 @@ rde_rib_remove(uint32_t i, struct rde_prefix *p, struct rde_peer *peer,
 	q = rde_path_at(qi);
 	rde_path_stale_clear(q, peer);
 	rde_attr_unref(q->attrs);
-	rde_slab_release(&path_slab, qi);
+	rde_slab_release(&rde_path_slab, qi);
 	peer->prefixes_in--;
 	rde_peer_changed(peer);
 	if (peer->flags & RDE_PEER_LOCAL)
