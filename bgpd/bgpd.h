@@ -85,10 +85,20 @@ void	 td_reload(void);
 
 /* config.c */
 struct plan;
+struct ds;
 int	 config_compute(struct daemon_conf *, struct plan *, char *, size_t);
 int	 config_reload(void);
 const struct plan *config_plan(void);
+struct ds *config_ds(void);
 void	 config_cleanup(void);
+
+/* nodestatus.c */
+#define NS_REQID_BASE	0x80000000U	/* control ids of our own requests */
+struct res_set;
+void	 nodestatus_sync(const struct res_set *, const char *);
+void	 nodestatus_rib(uint32_t, uint32_t, const void *, size_t);
+void	 nodestatus_clear(void);
+void	 nodestatus_reconfigured(void);
 
 /* status.c */
 struct jsonw;

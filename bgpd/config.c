@@ -19,6 +19,7 @@
 
 #include "bgpd.h"
 #include "datastore.h"
+#include "datastore_etcd.h"
 #include "evt.h"
 #include "log.h"
 #include "plan.h"
@@ -39,6 +40,7 @@ static struct bgpd_addr	 cur_bind[2];
 static int		 cur_nbind = -1;
 
 static int	 ds_reopen(struct daemon_conf *, char *, size_t);
+static void	 ds_key(const struct dconf *, char **);
 static void	 watch_setup(void);
 static void	 watch_cb(evutil_socket_t, short, void *);
 static void	 settle_cb(evutil_socket_t, short, void *);
@@ -79,6 +81,7 @@ config_compute(struct daemon_conf *c, struct plan *plan, char *err,
 		res_errors_free(&errs);
 		return -1;
 	}
+	nodestatus_sync(&set, c->node_name);
 	memset(&opts, 0, sizeof(opts));
 	opts.secrets_dir = c->d.secrets_dir;
 	opts.router_id = c->d.router_id;
@@ -86,6 +89,26 @@ config_compute(struct daemon_conf *c, struct plan *plan, char *err,
 	res_set_free(&set);
 	res_errors_free(&errs);
 	return r;
+}
+
+/* Everything that names the datastore: a change means a new handle. */
+static void
+ds_key(const struct dconf *d, char **key)
+{
+	char	*k, *t;
+	int	 i;
+
+	xasprintf(&k, "%s:%s", d->ds_type, d->ds_path);
+	for (i = 0; i < d->ds_nendpoints; i++) {
+		xasprintf(&t, "%s,%s", k, d->ds_endpoints[i]);
+		free(k);
+		k = t;
+	}
+	xasprintf(&t, "%s;%s;%s;%s", k, d->ds_ca_file ? d->ds_ca_file : "",
+	    d->ds_cert_file ? d->ds_cert_file : "",
+	    d->ds_key_file ? d->ds_key_file : "");
+	free(k);
+	*key = t;
 }
 
 /* One datastore handle, reopened when tortie.yaml points elsewhere. */
@@ -96,16 +119,15 @@ ds_reopen(struct daemon_conf *c, char *err, size_t errlen)
 	struct ds	*n;
 	char		*key;
 
-	xasprintf(&key, "%s:%s", c->d.ds_type, c->d.ds_path);
+	ds_key(&c->d, &key);
 	if (cur_ds != NULL && strcmp(key, cur_ds_key) == 0) {
 		free(key);
 		return 0;
 	}
 	memset(&derr, 0, sizeof(derr));
-	n = ds_open(c->d.ds_type, c->d.ds_path, 0, &derr);
+	n = ds_open_dconf(&c->d, 0, &derr);
 	if (n == NULL) {
-		snprintf(err, errlen, "datastore %s: %s", c->d.ds_path,
-		    derr.msg);
+		snprintf(err, errlen, "datastore %s: %s", key, derr.msg);
 		free(key);
 		return -1;
 	}
@@ -135,6 +157,8 @@ watch_setup(void)
 	 * back is watched again (on the same descriptor).
 	 */
 	memset(&derr, 0, sizeof(derr));
+	/* The etcd watch runs on our event base (a no-op for files). */
+	ds_etcd_watch_base(cur_ds, td->base);
 	if (ds_watch_start(cur_ds, &derr) == -1) {
 		log_warnx("datastore watch: %s (changes need a reload)",
 		    derr.msg);
@@ -292,6 +316,9 @@ apply_plan(const struct plan *plan)
 	explicit_bzero(want, plan->nsessions * sizeof(*want));
 	free(want);
 	apply_ribconf(plan);
+	if (changes == 0 && cur_plan != NULL)
+		return;
+	nodestatus_reconfigured();
 	for (i = 0; i < plan->nwarnings; i++)
 		log_warnx("plan: %s", plan->warnings[i]);
 	log_info("plan for node %s: %zu session(s), %zu prefix(es) "
@@ -359,9 +386,16 @@ config_plan(void)
 	return cur_plan;
 }
 
+struct ds *
+config_ds(void)
+{
+	return cur_ds;
+}
+
 void
 config_cleanup(void)
 {
+	nodestatus_clear();
 	if (watch_ev != NULL)
 		event_free(watch_ev);
 	if (settle_ev != NULL)

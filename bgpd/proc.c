@@ -450,8 +450,12 @@ child_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
 	case IMSG_CTL_ERROR:
 		if (c->role == ROLE_SESSION)
 			fatalx("%s: control answer from a sessiond", c->label);
-		control_relay(im->hdr.peerid, im->hdr.type, im->data,
-		    im->datalen);
+		if (im->hdr.peerid & NS_REQID_BASE)
+			nodestatus_rib(im->hdr.peerid, im->hdr.type, im->data,
+			    im->datalen);
+		else
+			control_relay(im->hdr.peerid, im->hdr.type, im->data,
+			    im->datalen);
 		break;
 	case IMSG_IFINFO:
 	case IMSG_IFADDR:

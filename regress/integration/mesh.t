@@ -29,13 +29,17 @@ lab_tortiectl plan --node node1 -o json >"$LAB_DIR/plan.json"
 grep -q '"name": "Mesh_198_18_0_2"' "$LAB_DIR/plan.json"
 ok $? "plan lists Mesh_198_18_0_2"
 
+touched() {
+	grep -cE 'session .*(added to group|removed|configuration changed)' \
+	    "$LAB_DIR/node1.log"
+}
 up_before=$(lab_ctl 1 show neighbors -o json | grep -c Established)
+n_before=$(touched)
 lab_ctl 1 reload >/dev/null
 sleep 1
 up_after=$(lab_ctl 1 show neighbors -o json | grep -c Established)
 is "$up_after" "$up_before" "reload without changes keeps sessions"
-grep -q '0 session change' "$LAB_DIR/node1.log"
-ok $? "reload without changes touches no session"
+is "$(touched)" "$n_before" "reload without changes touches no session"
 
 # A change to one peer resets only that peer's sessions.
 since_of() {
