@@ -9,6 +9,12 @@
 #include "tortie.h"
 
 struct doc_node;
+struct ds;
+struct ds_err;
+struct plan;
+struct res_errors;
+struct res_set;
+struct ctl_reach;
 
 enum ctl_output {
 	OUT_TEXT,
@@ -24,6 +30,22 @@ struct ctl_opts {
 	const char	*ds_dir;
 	enum ctl_output	 output;
 };
+
+/* ctl_dryrun.c */
+int	 ctl_dryrun_report(struct ctl_opts *, const struct res_set *,
+	    const struct res_set *, const struct res_errors *);
+
+/* ctl_overlay.c */
+struct ds *ctl_overlay_open(struct ds *, struct res_errors *,
+	    struct ds_err *);
+
+/* ctl_reach.c */
+struct ctl_reach *ctl_reach_new(const struct plan *const *, size_t, int);
+void	 ctl_reach_free(struct ctl_reach *);
+int	 ctl_reach_member(const struct ctl_reach *, size_t);
+int	 ctl_reach_external(const struct ctl_reach *, size_t);
+int	 ctl_reach_truncated(const struct ctl_reach *);
+void	 ctl_reach_from(struct ctl_reach *, size_t, uint8_t *);
 
 /* ctl_client.c */
 int	 ctl_request(const char *, uint32_t, const void *, size_t, char **,

@@ -15,12 +15,23 @@
  *  - patch is an RFC 7386 merge patch (what calicoctl's strategic merge
  *    amounts to for these kinds); patching the missing "default"
  *    BGPConfiguration creates it, as the Calico guide's commands expect.
+ *
+ * --dry-run (every verb but get) runs the verb as it is, against an
+ * in-memory overlay of the datastore opened read-only (ctl_overlay.c):
+ * the same decoding, patching, labelling and datastore checks compute
+ * the new resources, and nothing is written.  The resources before and
+ * after go to ctl_dryrun_report(), which prints the BGP sessions the
+ * change would add, remove or reset on every node and warns about nodes
+ * that would lose their routes to the other nodes.  The verb's own
+ * messages are printed with "(dry run)" in front, or not at all with
+ * -o json, where stdout holds the report alone.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +84,7 @@ struct cr_args {
 	int		 skip_empty;
 	int		 overwrite;
 	int		 remove;
+	int		 dry_run;	/* --dry-run */
 	char		**pos;		/* positional arguments */
 	int		 npos;
 };
@@ -205,13 +217,22 @@ struct cr_ctx {
 	const char	*verbname;
 	const char	*past;
 	char		 asn[32];	/* default AS for the Node table */
+	int		 dry;		/* ds is an overlay: write nothing */
+	struct res_set	 before;	/* dry run: the resources before */
+	struct res_errors bad;		/* dry run: unreadable entries */
 };
 
 static int	 cr_usage(const char *);
 static int	 cr_parse_args(int, char **, struct cr_args *);
+static void	 cr_say(struct cr_ctx *, const char *, ...)
+		    __attribute__((__format__(printf, 2, 3)));
+static struct ds *cr_open_ds(struct cr_ctx *, int);
 static int	 cr_open(struct cr_ctx *, int);
+static int	 cr_dry_open(struct cr_ctx *, int);
+static int	 cr_dry_report(struct cr_ctx *, int);
 static int	 cr_read_input(const char *, char **, size_t *);
-static int	 cr_load_file(const char *, int, struct res_list *, int *);
+static int	 cr_load_file(struct cr_ctx *, const char *, int,
+		    struct res_list *, int *);
 static void	 cr_results_err(struct cr_results *, const char *);
 static void	 cr_results_free(struct cr_results *);
 static char	*cr_errlist(const struct cr_results *);
@@ -220,6 +241,7 @@ static int	 cr_lookup_kind(const char *, enum res_kind *);
 static int	 cr_write_verb(struct cr_ctx *, struct cr_args *);
 static int	 cr_report_create(struct cr_ctx *, struct cr_results *);
 static int	 cr_report_replace(struct cr_ctx *, struct cr_results *);
+static int	 cr_delete_report(struct cr_ctx *, struct cr_results *);
 static int	 cr_delete(struct cr_ctx *, struct cr_args *);
 static int	 cr_get(struct cr_ctx *, struct cr_args *);
 static int	 cr_patch(struct cr_ctx *, struct cr_args *);
@@ -275,6 +297,8 @@ cr_parse_flag(const char *a, struct cr_args *ca)
 		ca->overwrite = 1;
 	else if (strcmp(a, "--remove") == 0)
 		ca->remove = 1;
+	else if (strcmp(a, "--dry-run") == 0)
+		ca->dry_run = 1;
 	else
 		return -1;
 	return 0;
@@ -309,35 +333,121 @@ cr_parse_args(int argc, char **argv, struct cr_args *ca)
 	return 0;
 }
 
+/*
+ * A verb's message on stdout.  A dry run marks it as such, and with -o
+ * json leaves stdout to the report alone.
+ */
+static void
+cr_say(struct cr_ctx *c, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (c->dry && c->o->output == OUT_JSON)
+		return;
+	if (c->dry)
+		fputs("(dry run) ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
 /* The datastore: -D dir, else the daemon config's (-c or default). */
-static int
-cr_open(struct cr_ctx *c, int write)
+static struct ds *
+cr_open_ds(struct cr_ctx *c, int flags)
 {
 	struct dconf	 dc;
 	struct ds_err	 err;
+	struct ds	*ds;
 	char		 msg[1024];
-	int		 flags = write ? DS_O_CREATE : 0;
 
 	memset(&err, 0, sizeof(err));
 	if (c->o->ds_dir != NULL)
-		c->ds = ds_open("file", c->o->ds_dir, flags, &err);
+		ds = ds_open("file", c->o->ds_dir, flags, &err);
 	else {
 		if (dconf_load(c->o->conf_file != NULL ? c->o->conf_file :
 		    TORTIE_CONF, &dc, msg, sizeof(msg)) == -1) {
 			fprintf(stderr, "Failed to create datastore client: "
 			    "%s\n", msg);
 			dconf_free(&dc);
-			return -1;
+			return NULL;
 		}
-		c->ds = ds_open_dconf(&dc, flags, &err);
+		ds = ds_open_dconf(&dc, flags, &err);
 		dconf_free(&dc);
 	}
-	if (c->ds == NULL) {
+	if (ds == NULL)
 		fprintf(stderr, "Failed to create datastore client: %s\n",
+		    err.msg);
+	return ds;
+}
+
+static int
+cr_open(struct cr_ctx *c, int write)
+{
+	if (c->dry)
+		return cr_dry_open(c, write);
+	c->ds = cr_open_ds(c, write ? DS_O_CREATE : 0);
+	return c->ds != NULL ? 0 : -1;
+}
+
+/*
+ * A dry run reads the datastore, opened read-only, into an overlay that
+ * takes the verb's writes in memory, and keeps the resources as they
+ * are before the verb runs.  A datastore directory that does not exist
+ * yet is an empty datastore for a verb that would create it.
+ */
+static int
+cr_dry_open(struct cr_ctx *c, int write)
+{
+	struct ds	*under = NULL;
+	struct ds_err	 err;
+	struct stat	 st;
+
+	memset(&err, 0, sizeof(err));
+	if (!write || c->o->ds_dir == NULL || stat(c->o->ds_dir, &st) == 0 ||
+	    errno != ENOENT) {
+		if ((under = cr_open_ds(c, DS_O_RDONLY)) == NULL)
+			return -1;
+	}
+	if ((c->ds = ctl_overlay_open(under, &c->bad, &err)) == NULL) {
+		fprintf(stderr, "Failed to read the datastore: %s\n",
+		    err.msg);
+		return -1;
+	}
+	/* Entries that do not validate are reported after the verb. */
+	if (ds_load(c->ds, &c->before, NULL, &err) == -1) {
+		fprintf(stderr, "Failed to read the datastore: %s\n",
 		    err.msg);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * After the verb: the resources as they would be, and the report.  The
+ * verb's exit code stands; a report that cannot be made is an error.
+ */
+static int
+cr_dry_report(struct cr_ctx *c, int rc)
+{
+	struct res_set		 after;
+	struct res_errors	 bad;
+	struct ds_err		 err;
+	size_t			 i;
+
+	res_set_init(&after);
+	memset(&bad, 0, sizeof(bad));
+	memset(&err, 0, sizeof(err));
+	for (i = 0; i < c->bad.n; i++)
+		ds_errors_add(&bad, "%s", c->bad.msgs[i]);
+	if (ds_load(c->ds, &after, &bad, &err) == -1) {
+		fprintf(stderr, "Failed to read the datastore: %s\n",
+		    err.msg);
+		rc = 1;
+	} else if (ctl_dryrun_report(c->o, &c->before, &after, &bad) == -1)
+		rc = 1;
+	res_set_free(&after);
+	res_errors_free(&bad);
+	return rc;
 }
 
 /* A whole file or stdin ("-"), at most CR_MAX_INPUT bytes. */
@@ -426,8 +536,8 @@ cr_decode_stream(const char *buf, size_t len, const char *name,
  * holds no resource (the caller decides whether that is an error).
  */
 static int
-cr_load_file(const char *path, int skip_empty, struct res_list *out,
-    int *empty)
+cr_load_file(struct cr_ctx *c, const char *path, int skip_empty,
+    struct res_list *out, int *empty)
 {
 	struct res_errors	 errs;
 	char			*buf;
@@ -458,7 +568,7 @@ cr_load_file(const char *path, int skip_empty, struct res_list *out,
 	if (out->n == 0) {
 		*empty = 1;
 		if (skip_empty)
-			printf("No resources specified\n");
+			cr_say(c, "No resources specified\n");
 		else
 			fprintf(stderr, "No resources specified in file %s\n",
 			    path);
@@ -573,7 +683,7 @@ cr_write_verb(struct cr_ctx *c, struct cr_args *ca)
 
 	if (ca->file == NULL || ca->npos != 0)
 		return cr_usage(c->verbname);
-	if (cr_load_file(ca->file, ca->skip_empty, &l, &empty) == -1)
+	if (cr_load_file(c, ca->file, ca->skip_empty, &l, &empty) == -1)
 		return empty && ca->skip_empty ? 0 : 1;
 	if (cr_open(c, 1) == -1) {
 		res_list_free(&l);
@@ -616,7 +726,7 @@ cr_report_create(struct cr_ctx *c, struct cr_results *res)
 
 	cr_kind_word(res, kw, sizeof(kw));
 	if (res->nerrs == 0) {
-		printf("Successfully %s %zu %sresource(s)\n", c->past,
+		cr_say(c, "Successfully %s %zu %sresource(s)\n", c->past,
 		    res->handled, kw);
 		return 0;
 	}
@@ -629,7 +739,7 @@ cr_report_create(struct cr_ctx *c, struct cr_results *res)
 			fprintf(stderr, "Failed to %s any %sresources: %s\n",
 			    c->verbname, kw, errs);
 	} else {
-		printf("Partial success: %s the first %zu out of %zu "
+		cr_say(c, "Partial success: %s the first %zu out of %zu "
 		    "%sresources:\n", c->past, res->handled, res->nres, kw);
 		fprintf(stderr, "Hit error: %s\n", errs);
 	}
@@ -646,7 +756,7 @@ cr_report_replace(struct cr_ctx *c, struct cr_results *res)
 
 	cr_kind_word(res, kw, sizeof(kw));
 	if (res->nerrs == 0) {
-		printf("Successfully %s %zu %sresource(s)\n", c->past,
+		cr_say(c, "Successfully %s %zu %sresource(s)\n", c->past,
 		    res->handled, kw);
 		return 0;
 	}
@@ -659,8 +769,8 @@ cr_report_replace(struct cr_ctx *c, struct cr_results *res)
 			fprintf(stderr, "Failed to replace any %sresources: "
 			    "%s\n", kw, last);
 	} else {
-		printf("Partial success: replaced the first %zu out of %zu "
-		    "%sresources:\n", res->handled, res->nres, kw);
+		cr_say(c, "Partial success: replaced the first %zu out of "
+		    "%zu %sresources:\n", res->handled, res->nres, kw);
 		fprintf(stderr, "Hit error: %s\n", last);
 	}
 	return 1;
@@ -685,16 +795,16 @@ cr_delete_one(struct cr_ctx *c, struct cr_args *ca, enum res_kind kind,
 }
 
 static int
-cr_delete_report(struct cr_results *res)
+cr_delete_report(struct cr_ctx *c, struct cr_results *res)
 {
 	size_t	 i;
 
 	if (res->handled > 0) {
 		if (res->kind != NULL)
-			printf("Successfully deleted %zu '%s' resource(s)\n",
-			    res->handled, res->kind);
+			cr_say(c, "Successfully deleted %zu '%s' "
+			    "resource(s)\n", res->handled, res->kind);
 		else
-			printf("Successfully deleted %zu resource(s)\n",
+			cr_say(c, "Successfully deleted %zu resource(s)\n",
 			    res->handled);
 	}
 	for (i = 0; i < res->nerrs; i++) {
@@ -722,7 +832,8 @@ cr_delete(struct cr_ctx *c, struct cr_args *ca)
 	if (ca->file != NULL) {
 		if (ca->npos != 0)
 			return cr_usage(c->verbname);
-		if (cr_load_file(ca->file, ca->skip_empty, &l, &empty) == -1)
+		if (cr_load_file(c, ca->file, ca->skip_empty, &l,
+		    &empty) == -1)
 			return empty && ca->skip_empty ? 0 : 1;
 		res.kind = cr_single_kind(&l);
 	} else {
@@ -753,7 +864,7 @@ cr_delete(struct cr_ctx *c, struct cr_args *ca)
 		for (i = 1; i < (size_t)ca->npos; i++)
 			cr_delete_one(c, ca, kind, ca->pos[i], NULL, &res);
 	}
-	rc = cr_delete_report(&res);
+	rc = cr_delete_report(c, &res);
 	cr_results_free(&res);
 	res_list_free(&l);
 	return rc;
@@ -1228,9 +1339,9 @@ cr_patch(struct cr_ctx *c, struct cr_args *ca)
 		    err.msg);
 	else {
 		if (created)
-			printf("BGPConfiguration default did not exist: "
+			cr_say(c, "BGPConfiguration default did not exist: "
 			    "created it from the patch\n");
-		printf("Successfully patched 1 '%s' resource\n",
+		cr_say(c, "Successfully patched 1 '%s' resource\n",
 		    res_kind_name(kind));
 		rc = 0;
 	}
@@ -1356,7 +1467,7 @@ cr_label(struct cr_ctx *c, struct cr_args *ca)
 			fprintf(stderr, "failed to update %s %s, label not "
 			    "changed: %s\n", kw, name, err.msg);
 		else {
-			printf("Successfully %s label %s %s %s %s\n",
+			cr_say(c, "Successfully %s label %s %s %s %s\n",
 			    done_msg[what][0], key, done_msg[what][1], kw,
 			    name);
 			rc = 0;
@@ -1403,10 +1514,13 @@ ctl_resource(struct ctl_opts *o, int argc, char **argv)
 	c.verb = cr_verbs[i].verb;
 	c.verbname = cr_verbs[i].name;
 	c.past = cr_verbs[i].past;
-	if (cr_parse_args(argc, argv, &ca) == -1) {
+	if (cr_parse_args(argc, argv, &ca) == -1 ||
+	    (ca.dry_run && c.verb == CR_GET)) {
 		free(ca.pos);
 		return cr_usage(c.verbname);
 	}
+	c.dry = ca.dry_run;
+	res_set_init(&c.before);
 	switch (c.verb) {
 	case CR_GET:
 		rc = cr_get(&c, &ca);
@@ -1425,7 +1539,12 @@ ctl_resource(struct ctl_opts *o, int argc, char **argv)
 		break;
 	}
 	free(ca.pos);
+	/* A dry run that got as far as reading the datastore reports. */
+	if (c.dry && c.ds != NULL)
+		rc = cr_dry_report(&c, rc);
 	if (c.ds != NULL)
 		ds_close(c.ds);
+	res_set_free(&c.before);
+	res_errors_free(&c.bad);
 	return rc;
 }

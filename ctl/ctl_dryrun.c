@@ -1,0 +1,799 @@
+/*
+ * The report of tortiectl's --dry-run: given the resources before and
+ * after a change (ctl_resource.c runs the verb on an overlay of the
+ * datastore to get them), compute the plan of every node that is in
+ * either set, before and after, exactly as tortied would (same
+ * plan_compute, same secrets directory and router ID setting from
+ * tortie.yaml), and print per node the sessions that would be added,
+ * removed or changed, and whether a change resets the session
+ * (plan_diff and PLAN_DF_SOFT, as tortied decides).
+ *
+ * Then the connectivity check (ctl_reach.c, which describes its model):
+ * for every node, whether the routes of every other node would still
+ * reach it over sessions between Calico nodes.  A node that would lose
+ * them gets a warning on stderr; so do invalid resources (tortied keeps
+ * its last plan while the datastore holds one), nodes whose plan cannot
+ * be computed and plan warnings that the change brings.  Warnings do
+ * not change the exit code.
+ *
+ * Text output, one line per change, so that it can be grepped:
+ *	node1: +Node_198_18_0_10 (node specific, 198.18.0.10 AS 64512)
+ *	node1: -Mesh_198_18_0_2
+ *	node1: ~Mesh_198_18_0_3 (peerAS 64512 -> 64513: reset)
+ *	no changes: node2, node3
+ * With -o json one object: {"nodes": [{"node", "status", "added",
+ * "removed", "changed": [{"name", "fields", "reset"}], "exportChanged"}],
+ * "warnings": [...]}.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "dconf.h"
+#include "jsonw.h"
+#include "log.h"
+#include "plan.h"
+#include "resource.h"
+#include "util.h"
+
+#define DR_SHOW		10	/* node names a warning lists */
+
+enum dr_status {
+	DR_KEPT,		/* in both sets */
+	DR_NEW,			/* only after */
+	DR_DELETED,		/* only before */
+	DR_NOPLAN,		/* after, but no plan can be computed */
+};
+
+struct dr_node {
+	const char	*name;
+	int		 in_old;
+	int		 in_new;
+	int		 ok_old;	/* old is a computed plan */
+	int		 ok_new;
+	struct plan	 old;
+	struct plan	 new;
+	enum dr_status	 status;
+	int		 has_diff;
+	struct plan_diff diff;
+	char		 err[256];	/* why new could not be computed */
+};
+
+struct dr {
+	struct ctl_opts	*o;
+	struct plan_opts popts;
+	struct dr_node	*nodes;		/* sorted by name */
+	size_t		 n;
+	char		**warnings;
+	size_t		 nwarnings;
+};
+
+/* Routes of the nodes that do not reach one node (ctl_reach.c). */
+struct dr_miss {
+	size_t		 n;
+	size_t		 first[DR_SHOW];
+	int		 fresh;		/* some were reaching before */
+};
+
+static void	 dr_warn(struct dr *, const char *, ...)
+		    __attribute__((__format__(printf, 2, 3)));
+static void	 dr_cat(char **, const char *, const char *, ...)
+		    __attribute__((__format__(printf, 3, 4)));
+
+static void
+dr_warn(struct dr *dr, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		fatal("%s", __func__);
+	va_end(ap);
+	dr->warnings = xreallocarray(dr->warnings, dr->nwarnings + 1,
+	    sizeof(*dr->warnings));
+	dr->warnings[dr->nwarnings++] = s;
+}
+
+/* Append to *s (NULL: empty), with sep before all but the first part. */
+static void
+dr_cat(char **s, const char *sep, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*part, *t;
+
+	va_start(ap, fmt);
+	if (vasprintf(&part, fmt, ap) == -1)
+		fatal("%s", __func__);
+	va_end(ap);
+	if (*s == NULL) {
+		*s = part;
+		return;
+	}
+	xasprintf(&t, "%s%s%s", *s, sep, part);
+	free(*s);
+	free(part);
+	*s = t;
+}
+
+/*
+ * Nodes and plans.
+ */
+
+static int
+dr_node_cmp(const void *a, const void *b)
+{
+	const struct dr_node	*x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* Every Node of either set, once, in name order. */
+static void
+dr_collect(struct dr *dr, const struct res_set *before,
+    const struct res_set *after)
+{
+	struct dr_node	*v;
+	size_t		 i, n = 0;
+
+	v = xcalloc(before->nnodes + after->nnodes + 1, sizeof(*v));
+	for (i = 0; i < before->nnodes; i++) {
+		v[n].name = before->nodes[i].meta.name;
+		v[n++].in_old = 1;
+	}
+	for (i = 0; i < after->nnodes; i++) {
+		v[n].name = after->nodes[i].meta.name;
+		v[n++].in_new = 1;
+	}
+	qsort(v, n, sizeof(*v), dr_node_cmp);
+	/* Names are unique within a set: a name twice is in both. */
+	dr->nodes = v;
+	for (i = 0; i < n; i++) {
+		if (dr->n > 0 && strcmp(v[dr->n - 1].name, v[i].name) == 0) {
+			v[dr->n - 1].in_old |= v[i].in_old;
+			v[dr->n - 1].in_new |= v[i].in_new;
+			continue;
+		}
+		v[dr->n++] = v[i];
+	}
+}
+
+/* A plan with no sessions: what a deleted node runs afterwards. */
+static const struct plan dr_empty_plan;
+
+static void
+dr_compute(struct dr *dr, struct dr_node *nd, const struct res_set *before,
+    const struct res_set *after)
+{
+	char	 err[256];
+
+	if (nd->in_old)
+		nd->ok_old = plan_compute(before, nd->name, &dr->popts,
+		    &nd->old, err, sizeof(err)) == 0;
+	if (nd->in_new)
+		nd->ok_new = plan_compute(after, nd->name, &dr->popts,
+		    &nd->new, nd->err, sizeof(nd->err)) == 0;
+	if (nd->in_new && !nd->ok_new) {
+		nd->status = DR_NOPLAN;
+		return;
+	}
+	nd->status = !nd->in_old ? DR_NEW : !nd->in_new ? DR_DELETED :
+	    DR_KEPT;
+	if (nd->ok_new)
+		plan_diff(nd->ok_old ? &nd->old : NULL, &nd->new, &nd->diff);
+	else if (nd->ok_old)
+		plan_diff(&nd->old, &dr_empty_plan, &nd->diff);
+	else
+		return;
+	nd->has_diff = 1;
+}
+
+/* The plan warnings that only the new plan has, and plans that fail. */
+static void
+dr_plan_warnings(struct dr *dr, struct dr_node *nd)
+{
+	size_t	 i, j;
+
+	if (nd->status == DR_NOPLAN) {
+		dr_warn(dr, "%s: no plan can be computed: %s", nd->name,
+		    nd->err);
+		return;
+	}
+	if (!nd->ok_new)
+		return;
+	for (i = 0; i < nd->new.nwarnings; i++) {
+		for (j = 0; nd->ok_old && j < nd->old.nwarnings; j++)
+			if (strcmp(nd->new.warnings[i],
+			    nd->old.warnings[j]) == 0)
+				break;
+		if (!nd->ok_old || j == nd->old.nwarnings)
+			dr_warn(dr, "%s: %s", nd->name, nd->new.warnings[i]);
+	}
+}
+
+/*
+ * The connectivity check, per address family.
+ */
+
+/* "node1, node2 and 3 more" */
+static char *
+dr_miss_names(const struct dr *dr, const struct dr_miss *m)
+{
+	char	*s = NULL;
+	size_t	 i;
+
+	for (i = 0; i < m->n && i < DR_SHOW; i++)
+		dr_cat(&s, ", ", "%s", dr->nodes[m->first[i]].name);
+	if (m->n > DR_SHOW)
+		dr_cat(&s, " ", "and %zu more", m->n - DR_SHOW);
+	return s;
+}
+
+static void
+dr_miss_warn(struct dr *dr, struct ctl_reach *ra, size_t y,
+    const struct dr_miss *m, int af)
+{
+	const char	*fam = af == AF_INET6 ? "IPv6 " : "";
+	const char	*who = dr->nodes[y].name;
+	char		*names = dr_miss_names(dr, m), *ext = NULL;
+
+	if (ctl_reach_external(ra, y))
+		xasprintf(&ext, " unless %s's external BGP peers carry those "
+		    "routes", who);
+	if (m->fresh)
+		dr_warn(dr, "%s would have no session carrying the %sblocks "
+		    "of %s (pod networking between them breaks%s)", who, fam,
+		    names, ext != NULL ? ext : "");
+	else
+		dr_warn(dr, "%s still has no session carrying the %sblocks "
+		    "of %s (it had none before this change either%s)", who,
+		    fam, names, ext != NULL ? ext : "");
+	free(names);
+	free(ext);
+}
+
+/* What origin's routes miss, after and before, into miss[]. */
+static void
+dr_reach_origin(struct dr *dr, struct ctl_reach *rb, struct ctl_reach *ra,
+    size_t a, uint8_t *rbefore, uint8_t *rafter, struct dr_miss *miss)
+{
+	struct dr_miss	*m;
+	size_t		 y;
+
+	if (!ctl_reach_member(ra, a))
+		return;
+	ctl_reach_from(ra, a, rafter);
+	ctl_reach_from(rb, a, rbefore);
+	for (y = 0; y < dr->n; y++) {
+		if (y == a || !ctl_reach_member(ra, y) || rafter[y])
+			continue;
+		m = &miss[y];
+		if (m->n < DR_SHOW)
+			m->first[m->n] = a;
+		m->n++;
+		if (!ctl_reach_member(rb, a) || !ctl_reach_member(rb, y) ||
+		    rbefore[y])
+			m->fresh = 1;
+	}
+}
+
+static void
+dr_reach_family(struct dr *dr, int af)
+{
+	const struct plan	**pb, **pa;
+	struct ctl_reach	*rb, *ra;
+	struct dr_miss		*miss;
+	uint8_t			*rbefore, *rafter;
+	size_t			 i;
+
+	pb = xcalloc(dr->n + 1, sizeof(*pb));
+	pa = xcalloc(dr->n + 1, sizeof(*pa));
+	for (i = 0; i < dr->n; i++) {
+		pb[i] = dr->nodes[i].ok_old ? &dr->nodes[i].old : NULL;
+		pa[i] = dr->nodes[i].ok_new ? &dr->nodes[i].new : NULL;
+	}
+	rb = ctl_reach_new(pb, dr->n, af);
+	ra = ctl_reach_new(pa, dr->n, af);
+	miss = xcalloc(dr->n + 1, sizeof(*miss));
+	rbefore = xcalloc(dr->n + 1, 1);
+	rafter = xcalloc(dr->n + 1, 1);
+	for (i = 0; i < dr->n; i++)
+		dr_reach_origin(dr, rb, ra, i, rbefore, rafter, miss);
+	for (i = 0; i < dr->n; i++)
+		if (miss[i].n > 0)
+			dr_miss_warn(dr, ra, i, &miss[i], af);
+	if (ctl_reach_truncated(ra))
+		dr_warn(dr, "the %sroute check gave up on a topology this "
+		    "large: its warnings may be incomplete",
+		    af == AF_INET6 ? "IPv6 " : "");
+	ctl_reach_free(rb);
+	ctl_reach_free(ra);
+	free(miss);
+	free(rbefore);
+	free(rafter);
+	free(pb);
+	free(pa);
+}
+
+/*
+ * Describing changes.
+ */
+
+static const char *
+dr_addr(const struct bgpd_addr *a, char *buf, size_t len)
+{
+	if (a->af == 0) {
+		strlcpy(buf, "none", len);
+		return buf;
+	}
+	return addr_ntop(a, buf, len);
+}
+
+static const char *
+dr_bool(int b)
+{
+	return b ? "true" : "false";
+}
+
+static const char *
+dr_secs(int has, uint32_t v, char *buf, size_t len)
+{
+	if (!has)
+		strlcpy(buf, "none", len);
+	else
+		snprintf(buf, len, "%us", v);
+	return buf;
+}
+
+/* "198.18.0.2" or "198.18.0.2 port 150" */
+static const char *
+dr_peer(const struct plan_session *s, char *buf, size_t len)
+{
+	char	 a[ADDRSTRLEN];
+
+	dr_addr(&s->peer_ip, a, sizeof(a));
+	if (s->port != RES_DEFAULT_PORT)
+		snprintf(buf, len, "%s port %u", a, (unsigned)s->port);
+	else
+		snprintf(buf, len, "%s", a);
+	return buf;
+}
+
+/* The names of a session's filters, "none" for none. */
+static char *
+dr_filters(const struct plan *p, const struct plan_session *s)
+{
+	char	*names = NULL;
+	size_t	 i;
+
+	for (i = 0; i < s->nfilters; i++)
+		dr_cat(&names, ",", "%s", s->filters[i] < p->nfilters ?
+		    p->filters[s->filters[i]].name : "?");
+	return names != NULL ? names : xstrdup("none");
+}
+
+/* Filter changes: the names when they differ, else the rules did. */
+static char *
+dr_field_filters(const struct plan *po, const struct plan_session *o,
+    const struct plan *pn, const struct plan_session *n)
+{
+	char	*a = dr_filters(po, o), *b = dr_filters(pn, n), *s;
+
+	if (strcmp(a, b) == 0)
+		s = xstrdup("filters");
+	else
+		xasprintf(&s, "filters %s -> %s", a, b);
+	free(a);
+	free(b);
+	return s;
+}
+
+/* One changed parameter as "name old -> new"; secrets never shown. */
+static char *
+dr_field(const struct plan *po, const struct plan_session *o,
+    const struct plan *pn, const struct plan_session *n, uint32_t bit)
+{
+	char	 a[ADDRSTRLEN + 16], b[ADDRSTRLEN + 16], *s = NULL;
+
+	switch (bit) {
+	case PLAN_DF_TYPE:
+		xasprintf(&s, "type %s -> %s", plan_type_str(o->type),
+		    plan_type_str(n->type));
+		break;
+	case PLAN_DF_GROUP:
+		xasprintf(&s, "group %s -> %s", o->group, n->group);
+		break;
+	case PLAN_DF_PEER:
+		xasprintf(&s, "peer %s -> %s", dr_peer(o, a, sizeof(a)),
+		    dr_peer(n, b, sizeof(b)));
+		break;
+	case PLAN_DF_PEER_AS:
+		xasprintf(&s, "peerAS %u -> %u", o->peer_as, n->peer_as);
+		break;
+	case PLAN_DF_LOCAL_AS:
+		xasprintf(&s, "localAS %u -> %u", o->local_as, n->local_as);
+		break;
+	case PLAN_DF_SOURCE:
+		xasprintf(&s, "sourceAddress %s -> %s", dr_addr(&o->source_addr,
+		    a, sizeof(a)), dr_addr(&n->source_addr, b, sizeof(b)));
+		break;
+	case PLAN_DF_PASSIVE:
+		xasprintf(&s, "passive %s -> %s", dr_bool(o->passive),
+		    dr_bool(n->passive));
+		break;
+	case PLAN_DF_RR:
+		if (o->rr_client != n->rr_client)
+			xasprintf(&s, "routeReflectorClient %s -> %s",
+			    dr_bool(o->rr_client), dr_bool(n->rr_client));
+		else
+			xasprintf(&s, "clusterID %s -> %s",
+			    dr_addr(&o->cluster_id, a, sizeof(a)),
+			    dr_addr(&n->cluster_id, b, sizeof(b)));
+		break;
+	case PLAN_DF_TTL:
+		xasprintf(&s, "ttlSecurity %u -> %u", (unsigned)o->ttl_security,
+		    (unsigned)n->ttl_security);
+		break;
+	case PLAN_DF_NEXTHOP:
+		xasprintf(&s, "nextHop %s -> %s", plan_nexthop_str(o->next_hop),
+		    plan_nexthop_str(n->next_hop));
+		break;
+	case PLAN_DF_RESTART:
+		xasprintf(&s, "restartTime %s -> %s", dr_secs(
+		    o->has_restart_time, o->restart_time, a, sizeof(a)),
+		    dr_secs(n->has_restart_time, n->restart_time, b,
+		    sizeof(b)));
+		break;
+	case PLAN_DF_KEEPALIVE:
+		xasprintf(&s, "keepaliveTime %s -> %s", dr_secs(
+		    o->has_keepalive_time, o->keepalive_time, a, sizeof(a)),
+		    dr_secs(n->has_keepalive_time, n->keepalive_time, b,
+		    sizeof(b)));
+		break;
+	case PLAN_DF_ALLOW_LOCAL_AS:
+		xasprintf(&s, "allowLocalAS %d -> %d", o->allow_local_as,
+		    n->allow_local_as);
+		break;
+	case PLAN_DF_FILTERS:
+		return dr_field_filters(po, o, pn, n);
+	case PLAN_DF_REACHABLE_BY:
+		xasprintf(&s, "reachableBy %s -> %s", dr_addr(&o->reachable_by,
+		    a, sizeof(a)), dr_addr(&n->reachable_by, b, sizeof(b)));
+		break;
+	default:
+		/* password (never shown) and node (a line of its own) */
+		s = xstrdup(plan_df_name(bit));
+		break;
+	}
+	return s;
+}
+
+static int
+dr_reset(uint32_t fields)
+{
+	return (fields & ~(uint32_t)PLAN_DF_SOFT) != 0;
+}
+
+/* "peerAS 64512 -> 64513, filters: reset" */
+static char *
+dr_change_text(const struct dr_node *nd, const struct plan_diff_entry *e)
+{
+	const struct plan_session *o = &nd->old.sessions[e->old_idx];
+	const struct plan_session *n = &nd->new.sessions[e->new_idx];
+	char			*s = NULL, *f;
+	uint32_t		 bit;
+
+	for (bit = 1; bit != 0 && bit <= PLAN_DF_ALL; bit <<= 1) {
+		if ((e->fields & bit) == 0)
+			continue;
+		f = dr_field(&nd->old, o, &nd->new, n, bit);
+		dr_cat(&s, ", ", "%s", f);
+		free(f);
+	}
+	dr_cat(&s, ": ", "%s", dr_reset(e->fields) ? "reset" : "no reset");
+	return s;
+}
+
+/* What changed node-wide (PLAN_DF_NODE), for its own line. */
+static char *
+dr_node_text(const struct plan *o, const struct plan *n)
+{
+	char	 a[ADDRSTRLEN], b[ADDRSTRLEN], *s = NULL;
+
+	if (o->as_number != n->as_number)
+		dr_cat(&s, ", ", "AS %u -> %u", o->as_number, n->as_number);
+	if (addr_cmp(&o->router_id, &n->router_id) != 0)
+		dr_cat(&s, ", ", "router ID %s -> %s", dr_addr(&o->router_id,
+		    a, sizeof(a)), dr_addr(&n->router_id, b, sizeof(b)));
+	if (addr_cmp(&o->cluster_id, &n->cluster_id) != 0)
+		dr_cat(&s, ", ", "route reflector cluster ID %s -> %s",
+		    dr_addr(&o->cluster_id, a, sizeof(a)),
+		    dr_addr(&n->cluster_id, b, sizeof(b)));
+	if (o->listen_port != n->listen_port)
+		dr_cat(&s, ", ", "listen port %u -> %u",
+		    (unsigned)o->listen_port, (unsigned)n->listen_port);
+	if (o->bind_mode != n->bind_mode)
+		dr_cat(&s, ", ", "bind mode");
+	if (addr_cmp(&o->ipv4.addr, &n->ipv4.addr) != 0)
+		dr_cat(&s, ", ", "IPv4 address %s -> %s", dr_addr(&o->ipv4.addr,
+		    a, sizeof(a)), dr_addr(&n->ipv4.addr, b, sizeof(b)));
+	if (addr_cmp(&o->ipv6.addr, &n->ipv6.addr) != 0)
+		dr_cat(&s, ", ", "IPv6 address %s -> %s", dr_addr(&o->ipv6.addr,
+		    a, sizeof(a)), dr_addr(&n->ipv6.addr, b, sizeof(b)));
+	return s != NULL ? s : xstrdup("settings");
+}
+
+/* Whether a kept node changes at all. */
+static int
+dr_changed(const struct dr_node *nd)
+{
+	size_t	 i;
+
+	if (nd->status != DR_KEPT)
+		return 1;
+	if (!nd->has_diff)
+		return 0;
+	if (nd->ok_old && (nd->diff.node_fields || nd->diff.export_changed))
+		return 1;
+	for (i = 0; i < nd->diff.n; i++)
+		if (nd->diff.entries[i].change != PLAN_UNCHANGED)
+			return 1;
+	return 0;
+}
+
+/*
+ * Text output.
+ */
+
+static void
+dr_text_entry(const struct dr_node *nd, const struct plan_diff_entry *e)
+{
+	const struct plan_session *s;
+	char			 p[ADDRSTRLEN + 16], *t;
+
+	switch (e->change) {
+	case PLAN_ADDED:
+		s = &nd->new.sessions[e->new_idx];
+		printf("%s: +%s (%s, %s AS %u%s)\n", nd->name, e->name,
+		    plan_type_str(s->type), dr_peer(s, p, sizeof(p)),
+		    s->peer_as, s->rr_client ? ", route reflector client" :
+		    "");
+		break;
+	case PLAN_REMOVED:
+		printf("%s: -%s\n", nd->name, e->name);
+		break;
+	case PLAN_CHANGED:
+		t = dr_change_text(nd, e);
+		printf("%s: ~%s (%s)\n", nd->name, e->name, t);
+		free(t);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+dr_text_node(const struct dr_node *nd)
+{
+	char	*t;
+	size_t	 i;
+
+	if (nd->status == DR_NEW)
+		printf("%s: new node\n", nd->name);
+	else if (nd->status == DR_DELETED)
+		printf("%s: node deleted\n", nd->name);
+	else if (nd->status == DR_NOPLAN) {
+		printf("%s: no plan (see the warnings)\n", nd->name);
+		return;
+	}
+	if (!nd->has_diff)
+		return;
+	if (nd->status == DR_KEPT && nd->ok_old && nd->diff.node_fields) {
+		t = dr_node_text(&nd->old, &nd->new);
+		printf("%s: node %s: every session resets\n", nd->name, t);
+		free(t);
+	}
+	for (i = 0; i < nd->diff.n; i++)
+		dr_text_entry(nd, &nd->diff.entries[i]);
+	if (nd->status == DR_KEPT && nd->ok_old && nd->diff.export_changed)
+		printf("%s: originated prefixes or export policy change: no "
+		    "reset\n", nd->name);
+}
+
+static void
+dr_print_text(const struct dr *dr)
+{
+	char	*same = NULL;
+	size_t	 i, nsame = 0;
+
+	for (i = 0; i < dr->n; i++) {
+		if (dr_changed(&dr->nodes[i]))
+			dr_text_node(&dr->nodes[i]);
+		else {
+			dr_cat(&same, ", ", "%s", dr->nodes[i].name);
+			nsame++;
+		}
+	}
+	if (dr->n == 0)
+		printf("no nodes in the datastore\n");
+	else if (nsame > 0)
+		printf("no changes: %s\n", same);
+	free(same);
+}
+
+/*
+ * JSON output.
+ */
+
+static const char *
+dr_status_str(enum dr_status s)
+{
+	switch (s) {
+	case DR_NEW:
+		return "new";
+	case DR_DELETED:
+		return "deleted";
+	case DR_NOPLAN:
+		return "noPlan";
+	default:
+		return "kept";
+	}
+}
+
+static void
+dr_json_names(struct jsonw *jw, const struct dr_node *nd, const char *key,
+    enum plan_change c)
+{
+	size_t	 i;
+
+	jw_arr_open(jw, key);
+	for (i = 0; nd->has_diff && i < nd->diff.n; i++)
+		if (nd->diff.entries[i].change == c)
+			jw_str(jw, NULL, nd->diff.entries[i].name);
+	jw_arr_close(jw);
+}
+
+static void
+dr_json_changed(struct jsonw *jw, const struct dr_node *nd)
+{
+	const struct plan_diff_entry	*e;
+	size_t				 i;
+	uint32_t			 bit;
+
+	jw_arr_open(jw, "changed");
+	for (i = 0; nd->has_diff && i < nd->diff.n; i++) {
+		e = &nd->diff.entries[i];
+		if (e->change != PLAN_CHANGED)
+			continue;
+		jw_obj_open(jw, NULL);
+		jw_str(jw, "name", e->name);
+		jw_arr_open(jw, "fields");
+		for (bit = 1; bit != 0 && bit <= PLAN_DF_ALL; bit <<= 1)
+			if (e->fields & bit)
+				jw_str(jw, NULL, plan_df_name(bit));
+		jw_arr_close(jw);
+		jw_bool(jw, "reset", dr_reset(e->fields));
+		jw_obj_close(jw);
+	}
+	jw_arr_close(jw);
+}
+
+static void
+dr_print_json(const struct dr *dr)
+{
+	const struct dr_node	*nd;
+	struct jsonw		 jw;
+	char			*text;
+	size_t			 i, len;
+
+	jw_init(&jw, 1);
+	jw_obj_open(&jw, NULL);
+	jw_arr_open(&jw, "nodes");
+	for (i = 0; i < dr->n; i++) {
+		nd = &dr->nodes[i];
+		jw_obj_open(&jw, NULL);
+		jw_str(&jw, "node", nd->name);
+		jw_str(&jw, "status", dr_status_str(nd->status));
+		dr_json_names(&jw, nd, "added", PLAN_ADDED);
+		dr_json_names(&jw, nd, "removed", PLAN_REMOVED);
+		dr_json_changed(&jw, nd);
+		jw_bool(&jw, "exportChanged", nd->status == DR_KEPT &&
+		    nd->ok_old && nd->has_diff && nd->diff.export_changed);
+		jw_obj_close(&jw);
+	}
+	jw_arr_close(&jw);
+	jw_arr_open(&jw, "warnings");
+	for (i = 0; i < dr->nwarnings; i++)
+		jw_str(&jw, NULL, dr->warnings[i]);
+	jw_arr_close(&jw);
+	jw_obj_close(&jw);
+	text = jw_finish(&jw, &len);
+	fputs(text, stdout);
+	if (len == 0 || text[len - 1] != '\n')
+		putchar('\n');
+	free(text);
+}
+
+/*
+ * Entry point.
+ */
+
+static void
+dr_free(struct dr *dr)
+{
+	size_t	 i;
+
+	for (i = 0; i < dr->n; i++) {
+		plan_free(&dr->nodes[i].old);
+		plan_free(&dr->nodes[i].new);
+		plan_diff_free(&dr->nodes[i].diff);
+	}
+	free(dr->nodes);
+	for (i = 0; i < dr->nwarnings; i++)
+		free(dr->warnings[i]);
+	free(dr->warnings);
+}
+
+/* Invalid resources: tortied takes no new plan while there are any. */
+static void
+dr_bad_warnings(struct dr *dr, const struct res_errors *bad)
+{
+	size_t	 i;
+
+	for (i = 0; bad != NULL && i < bad->n; i++)
+		dr_warn(dr, "invalid resource (tortied keeps its last plan "
+		    "until it is fixed): %s", bad->msgs[i]);
+	if (bad != NULL && bad->dropped > 0)
+		dr_warn(dr, "and %zu more invalid resources", bad->dropped);
+}
+
+/*
+ * Print what going from before to after does to every node's sessions;
+ * bad holds the datastore entries that do not load afterwards.  0, or -1
+ * when the report could not be made (the message is printed).
+ */
+int
+ctl_dryrun_report(struct ctl_opts *o, const struct res_set *before,
+    const struct res_set *after, const struct res_errors *bad)
+{
+	struct dconf	 dc;
+	struct dr	 dr;
+	char		 err[1024];
+	size_t		 i;
+
+	if (dconf_load(o->conf_file != NULL ? o->conf_file : TORTIE_CONF,
+	    &dc, err, sizeof(err)) == -1) {
+		fprintf(stderr, "tortiectl: %s\n", err);
+		dconf_free(&dc);
+		return -1;
+	}
+	memset(&dr, 0, sizeof(dr));
+	dr.o = o;
+	dr.popts.secrets_dir = dc.secrets_dir;
+	dr.popts.router_id = dc.router_id;
+	dr_bad_warnings(&dr, bad);
+	dr_collect(&dr, before, after);
+	for (i = 0; i < dr.n; i++) {
+		dr_compute(&dr, &dr.nodes[i], before, after);
+		dr_plan_warnings(&dr, &dr.nodes[i]);
+	}
+	dr_reach_family(&dr, AF_INET);
+	dr_reach_family(&dr, AF_INET6);
+	if (o->output == OUT_JSON)
+		dr_print_json(&dr);
+	else
+		dr_print_text(&dr);
+	fflush(stdout);
+	for (i = 0; i < dr.nwarnings; i++)
+		fprintf(stderr, "WARNING: %s\n", dr.warnings[i]);
+	dr_free(&dr);
+	dconf_free(&dc);
+	return 0;
+}
