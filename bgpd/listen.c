@@ -49,7 +49,7 @@ listen_one(const struct bgpd_addr *a, uint16_t port)
 	struct listener		*l;
 	socklen_t		 slen;
 	char			 buf[ADDRSTRLEN];
-	int			 fd, on = 1;
+	int			 fd, on = 1, ttl = 255;
 
 	if (nlisteners >= LISTEN_MAX)
 		return -1;
@@ -61,8 +61,17 @@ listen_one(const struct bgpd_addr *a, uint16_t port)
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	if (ss.ss_family == AF_INET6)
+	/*
+	 * The SYN-ACK leaves with the listener's TTL: 255, so that a GTSM
+	 * peer (RFC 5082) that dials us accepts it.  sessiond sets each
+	 * accepted session's own TTL and minimum TTL.
+	 */
+	if (ss.ss_family == AF_INET6) {
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+		setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
+		    sizeof(ttl));
+	} else
+		setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
 	/* NodeIP mode binds to an address that may come up later. */
 	setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &on, sizeof(on));
 	if (bind(fd, (struct sockaddr *)&ss, slen) == -1 ||
