@@ -31,6 +31,10 @@ struct ctl_opts {
 	enum ctl_output	 output;
 };
 
+/* ctl_client.c */
+int	 ctl_request(const char *, uint32_t, const void *, size_t, char **,
+	    size_t *, char *, size_t);
+
 /* ctl_dryrun.c */
 int	 ctl_dryrun_report(struct ctl_opts *, const struct res_set *,
 	    const struct res_set *, const struct res_errors *);
@@ -39,20 +43,18 @@ int	 ctl_dryrun_report(struct ctl_opts *, const struct res_set *,
 struct ds *ctl_overlay_open(struct ds *, struct res_errors *,
 	    struct ds_err *);
 
+/* ctl_plan.c */
+int	 ctl_plan(struct ctl_opts *, int, char **);
+
 /* ctl_reach.c */
-struct ctl_reach *ctl_reach_new(const struct plan *const *, size_t, int);
+struct ctl_reach *ctl_reach_new(size_t, int);
+void	 ctl_reach_add(struct ctl_reach *, size_t, const struct plan *);
+void	 ctl_reach_done(struct ctl_reach *);
 void	 ctl_reach_free(struct ctl_reach *);
 int	 ctl_reach_member(const struct ctl_reach *, size_t);
 int	 ctl_reach_external(const struct ctl_reach *, size_t);
 int	 ctl_reach_truncated(const struct ctl_reach *);
 void	 ctl_reach_from(struct ctl_reach *, size_t, uint8_t *);
-
-/* ctl_client.c */
-int	 ctl_request(const char *, uint32_t, const void *, size_t, char **,
-	    size_t *, char *, size_t);
-
-/* ctl_plan.c */
-int	 ctl_plan(struct ctl_opts *, int, char **);
 
 /* ctl_resource.c */
 int	 ctl_resource_verb(const char *);

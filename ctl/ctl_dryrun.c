@@ -16,6 +16,10 @@
  * be computed and plan warnings that the change brings.  Warnings do
  * not change the exit code.
  *
+ * Plans are big (a full mesh of N nodes is N * N sessions of about a
+ * kilobyte each), so each node's two plans live only while its changes
+ * are rendered and what the check needs is copied.
+ *
  * Text output, one line per change, so that it can be grepped:
  *	node1: +Node_198_18_0_10 (node specific, 198.18.0.10 AS 64512)
  *	node1: -Mesh_198_18_0_2
@@ -52,25 +56,33 @@ enum dr_status {
 	DR_NOPLAN,		/* after, but no plan can be computed */
 };
 
+/* One session that changes, rendered while the plans are at hand. */
+struct dr_change {
+	char		 name[PLAN_NAME_MAX];
+	enum plan_change change;
+	uint32_t	 fields;	/* PLAN_DF_* of a PLAN_CHANGED */
+	char		*text;		/* in parentheses; NULL: none */
+};
+
 struct dr_node {
 	const char	*name;
 	int		 in_old;
 	int		 in_new;
-	int		 ok_old;	/* old is a computed plan */
-	int		 ok_new;
-	struct plan	 old;
-	struct plan	 new;
 	enum dr_status	 status;
-	int		 has_diff;
-	struct plan_diff diff;
-	char		 err[256];	/* why new could not be computed */
+	char		*node_text;	/* node-wide changes, or NULL */
+	int		 export_changed;
+	struct dr_change *changes;
+	size_t		 nchanges;
 };
 
+enum { DR_BEFORE, DR_AFTER };
+enum { DR_V4, DR_V6, DR_NFAM };
+
 struct dr {
-	struct ctl_opts	*o;
 	struct plan_opts popts;
 	struct dr_node	*nodes;		/* sorted by name */
 	size_t		 n;
+	struct ctl_reach *reach[2][DR_NFAM];
 	char		**warnings;
 	size_t		 nwarnings;
 };
@@ -121,205 +133,6 @@ dr_cat(char **s, const char *sep, const char *fmt, ...)
 	free(*s);
 	free(part);
 	*s = t;
-}
-
-/*
- * Nodes and plans.
- */
-
-static int
-dr_node_cmp(const void *a, const void *b)
-{
-	const struct dr_node	*x = a, *y = b;
-
-	return strcmp(x->name, y->name);
-}
-
-/* Every Node of either set, once, in name order. */
-static void
-dr_collect(struct dr *dr, const struct res_set *before,
-    const struct res_set *after)
-{
-	struct dr_node	*v;
-	size_t		 i, n = 0;
-
-	v = xcalloc(before->nnodes + after->nnodes + 1, sizeof(*v));
-	for (i = 0; i < before->nnodes; i++) {
-		v[n].name = before->nodes[i].meta.name;
-		v[n++].in_old = 1;
-	}
-	for (i = 0; i < after->nnodes; i++) {
-		v[n].name = after->nodes[i].meta.name;
-		v[n++].in_new = 1;
-	}
-	qsort(v, n, sizeof(*v), dr_node_cmp);
-	/* Names are unique within a set: a name twice is in both. */
-	dr->nodes = v;
-	for (i = 0; i < n; i++) {
-		if (dr->n > 0 && strcmp(v[dr->n - 1].name, v[i].name) == 0) {
-			v[dr->n - 1].in_old |= v[i].in_old;
-			v[dr->n - 1].in_new |= v[i].in_new;
-			continue;
-		}
-		v[dr->n++] = v[i];
-	}
-}
-
-/* A plan with no sessions: what a deleted node runs afterwards. */
-static const struct plan dr_empty_plan;
-
-static void
-dr_compute(struct dr *dr, struct dr_node *nd, const struct res_set *before,
-    const struct res_set *after)
-{
-	char	 err[256];
-
-	if (nd->in_old)
-		nd->ok_old = plan_compute(before, nd->name, &dr->popts,
-		    &nd->old, err, sizeof(err)) == 0;
-	if (nd->in_new)
-		nd->ok_new = plan_compute(after, nd->name, &dr->popts,
-		    &nd->new, nd->err, sizeof(nd->err)) == 0;
-	if (nd->in_new && !nd->ok_new) {
-		nd->status = DR_NOPLAN;
-		return;
-	}
-	nd->status = !nd->in_old ? DR_NEW : !nd->in_new ? DR_DELETED :
-	    DR_KEPT;
-	if (nd->ok_new)
-		plan_diff(nd->ok_old ? &nd->old : NULL, &nd->new, &nd->diff);
-	else if (nd->ok_old)
-		plan_diff(&nd->old, &dr_empty_plan, &nd->diff);
-	else
-		return;
-	nd->has_diff = 1;
-}
-
-/* The plan warnings that only the new plan has, and plans that fail. */
-static void
-dr_plan_warnings(struct dr *dr, struct dr_node *nd)
-{
-	size_t	 i, j;
-
-	if (nd->status == DR_NOPLAN) {
-		dr_warn(dr, "%s: no plan can be computed: %s", nd->name,
-		    nd->err);
-		return;
-	}
-	if (!nd->ok_new)
-		return;
-	for (i = 0; i < nd->new.nwarnings; i++) {
-		for (j = 0; nd->ok_old && j < nd->old.nwarnings; j++)
-			if (strcmp(nd->new.warnings[i],
-			    nd->old.warnings[j]) == 0)
-				break;
-		if (!nd->ok_old || j == nd->old.nwarnings)
-			dr_warn(dr, "%s: %s", nd->name, nd->new.warnings[i]);
-	}
-}
-
-/*
- * The connectivity check, per address family.
- */
-
-/* "node1, node2 and 3 more" */
-static char *
-dr_miss_names(const struct dr *dr, const struct dr_miss *m)
-{
-	char	*s = NULL;
-	size_t	 i;
-
-	for (i = 0; i < m->n && i < DR_SHOW; i++)
-		dr_cat(&s, ", ", "%s", dr->nodes[m->first[i]].name);
-	if (m->n > DR_SHOW)
-		dr_cat(&s, " ", "and %zu more", m->n - DR_SHOW);
-	return s;
-}
-
-static void
-dr_miss_warn(struct dr *dr, struct ctl_reach *ra, size_t y,
-    const struct dr_miss *m, int af)
-{
-	const char	*fam = af == AF_INET6 ? "IPv6 " : "";
-	const char	*who = dr->nodes[y].name;
-	char		*names = dr_miss_names(dr, m), *ext = NULL;
-
-	if (ctl_reach_external(ra, y))
-		xasprintf(&ext, " unless %s's external BGP peers carry those "
-		    "routes", who);
-	if (m->fresh)
-		dr_warn(dr, "%s would have no session carrying the %sblocks "
-		    "of %s (pod networking between them breaks%s)", who, fam,
-		    names, ext != NULL ? ext : "");
-	else
-		dr_warn(dr, "%s still has no session carrying the %sblocks "
-		    "of %s (it had none before this change either%s)", who,
-		    fam, names, ext != NULL ? ext : "");
-	free(names);
-	free(ext);
-}
-
-/* What origin's routes miss, after and before, into miss[]. */
-static void
-dr_reach_origin(struct dr *dr, struct ctl_reach *rb, struct ctl_reach *ra,
-    size_t a, uint8_t *rbefore, uint8_t *rafter, struct dr_miss *miss)
-{
-	struct dr_miss	*m;
-	size_t		 y;
-
-	if (!ctl_reach_member(ra, a))
-		return;
-	ctl_reach_from(ra, a, rafter);
-	ctl_reach_from(rb, a, rbefore);
-	for (y = 0; y < dr->n; y++) {
-		if (y == a || !ctl_reach_member(ra, y) || rafter[y])
-			continue;
-		m = &miss[y];
-		if (m->n < DR_SHOW)
-			m->first[m->n] = a;
-		m->n++;
-		if (!ctl_reach_member(rb, a) || !ctl_reach_member(rb, y) ||
-		    rbefore[y])
-			m->fresh = 1;
-	}
-}
-
-static void
-dr_reach_family(struct dr *dr, int af)
-{
-	const struct plan	**pb, **pa;
-	struct ctl_reach	*rb, *ra;
-	struct dr_miss		*miss;
-	uint8_t			*rbefore, *rafter;
-	size_t			 i;
-
-	pb = xcalloc(dr->n + 1, sizeof(*pb));
-	pa = xcalloc(dr->n + 1, sizeof(*pa));
-	for (i = 0; i < dr->n; i++) {
-		pb[i] = dr->nodes[i].ok_old ? &dr->nodes[i].old : NULL;
-		pa[i] = dr->nodes[i].ok_new ? &dr->nodes[i].new : NULL;
-	}
-	rb = ctl_reach_new(pb, dr->n, af);
-	ra = ctl_reach_new(pa, dr->n, af);
-	miss = xcalloc(dr->n + 1, sizeof(*miss));
-	rbefore = xcalloc(dr->n + 1, 1);
-	rafter = xcalloc(dr->n + 1, 1);
-	for (i = 0; i < dr->n; i++)
-		dr_reach_origin(dr, rb, ra, i, rbefore, rafter, miss);
-	for (i = 0; i < dr->n; i++)
-		if (miss[i].n > 0)
-			dr_miss_warn(dr, ra, i, &miss[i], af);
-	if (ctl_reach_truncated(ra))
-		dr_warn(dr, "the %sroute check gave up on a topology this "
-		    "large: its warnings may be incomplete",
-		    af == AF_INET6 ? "IPv6 " : "");
-	ctl_reach_free(rb);
-	ctl_reach_free(ra);
-	free(miss);
-	free(rbefore);
-	free(rafter);
-	free(pb);
-	free(pa);
 }
 
 /*
@@ -483,22 +296,35 @@ dr_reset(uint32_t fields)
 
 /* "peerAS 64512 -> 64513, filters: reset" */
 static char *
-dr_change_text(const struct dr_node *nd, const struct plan_diff_entry *e)
+dr_change_text(const struct plan *po, const struct plan *pn,
+    const struct plan_diff_entry *e)
 {
-	const struct plan_session *o = &nd->old.sessions[e->old_idx];
-	const struct plan_session *n = &nd->new.sessions[e->new_idx];
+	const struct plan_session *o = &po->sessions[e->old_idx];
+	const struct plan_session *n = &pn->sessions[e->new_idx];
 	char			*s = NULL, *f;
 	uint32_t		 bit;
 
 	for (bit = 1; bit != 0 && bit <= PLAN_DF_ALL; bit <<= 1) {
 		if ((e->fields & bit) == 0)
 			continue;
-		f = dr_field(&nd->old, o, &nd->new, n, bit);
+		f = dr_field(po, o, pn, n, bit);
 		dr_cat(&s, ", ", "%s", f);
 		free(f);
 	}
 	dr_cat(&s, ": ", "%s", dr_reset(e->fields) ? "reset" : "no reset");
 	return s;
+}
+
+/* "node specific, 198.18.0.10 AS 64512" */
+static char *
+dr_added_text(const struct plan_session *s)
+{
+	char	 p[ADDRSTRLEN + 16], *t;
+
+	xasprintf(&t, "%s, %s AS %u%s", plan_type_str(s->type),
+	    dr_peer(s, p, sizeof(p)), s->peer_as, s->rr_client ?
+	    ", route reflector client" : "");
+	return t;
 }
 
 /* What changed node-wide (PLAN_DF_NODE), for its own line. */
@@ -530,79 +356,272 @@ dr_node_text(const struct plan *o, const struct plan *n)
 	return s != NULL ? s : xstrdup("settings");
 }
 
-/* Whether a kept node changes at all. */
-static int
-dr_changed(const struct dr_node *nd)
-{
-	size_t	 i;
+/*
+ * Nodes and plans.
+ */
 
-	if (nd->status != DR_KEPT)
-		return 1;
-	if (!nd->has_diff)
-		return 0;
-	if (nd->ok_old && (nd->diff.node_fields || nd->diff.export_changed))
-		return 1;
-	for (i = 0; i < nd->diff.n; i++)
-		if (nd->diff.entries[i].change != PLAN_UNCHANGED)
-			return 1;
-	return 0;
+static int
+dr_node_cmp(const void *a, const void *b)
+{
+	const struct dr_node	*x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* Every Node of either set, once, in name order. */
+static void
+dr_collect(struct dr *dr, const struct res_set *before,
+    const struct res_set *after)
+{
+	struct dr_node	*v;
+	size_t		 i, n = 0;
+
+	v = xcalloc(before->nnodes + after->nnodes + 1, sizeof(*v));
+	for (i = 0; i < before->nnodes; i++) {
+		v[n].name = before->nodes[i].meta.name;
+		v[n++].in_old = 1;
+	}
+	for (i = 0; i < after->nnodes; i++) {
+		v[n].name = after->nodes[i].meta.name;
+		v[n++].in_new = 1;
+	}
+	qsort(v, n, sizeof(*v), dr_node_cmp);
+	/* Names are unique within a set: a name twice is in both. */
+	dr->nodes = v;
+	for (i = 0; i < n; i++) {
+		if (dr->n > 0 && strcmp(v[dr->n - 1].name, v[i].name) == 0) {
+			v[dr->n - 1].in_old |= v[i].in_old;
+			v[dr->n - 1].in_new |= v[i].in_new;
+			continue;
+		}
+		v[dr->n++] = v[i];
+	}
+}
+
+/* The plan warnings that only the new plan has. */
+static void
+dr_plan_warnings(struct dr *dr, const struct dr_node *nd,
+    const struct plan *old, const struct plan *new)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < new->nwarnings; i++) {
+		for (j = 0; old != NULL && j < old->nwarnings; j++)
+			if (strcmp(new->warnings[i], old->warnings[j]) == 0)
+				break;
+		if (old == NULL || j == old->nwarnings)
+			dr_warn(dr, "%s: %s", nd->name, new->warnings[i]);
+	}
+}
+
+/* Keep what the output needs of the diff of o (NULL: none) and n. */
+static void
+dr_render(struct dr_node *nd, const struct plan *o, const struct plan *n,
+    const struct plan_diff *d)
+{
+	const struct plan_diff_entry	*e;
+	struct dr_change		*c;
+	size_t				 i;
+
+	if (nd->status == DR_KEPT && o != NULL) {
+		if (d->node_fields)
+			nd->node_text = dr_node_text(o, n);
+		nd->export_changed = d->export_changed;
+	}
+	nd->changes = xcalloc(d->n + 1, sizeof(*nd->changes));
+	for (i = 0; i < d->n; i++) {
+		e = &d->entries[i];
+		if (e->change == PLAN_UNCHANGED)
+			continue;
+		c = &nd->changes[nd->nchanges++];
+		strlcpy(c->name, e->name, sizeof(c->name));
+		c->change = e->change;
+		c->fields = e->fields;
+		if (e->change == PLAN_ADDED)
+			c->text = dr_added_text(&n->sessions[e->new_idx]);
+		else if (e->change == PLAN_CHANGED)
+			c->text = dr_change_text(o, n, e);
+	}
+}
+
+/* A plan with no sessions: what a deleted node runs afterwards. */
+static const struct plan dr_empty_plan;
+
+/*
+ * Node i: both plans, the warnings of the new one, its changes, and its
+ * part of the connectivity check.
+ */
+static void
+dr_node(struct dr *dr, size_t i, const struct res_set *before,
+    const struct res_set *after)
+{
+	struct dr_node	*nd = &dr->nodes[i];
+	struct plan	 old, new;
+	struct plan_diff diff;
+	char		 err[256];
+	int		 ok_old = 0, ok_new = 0, f;
+
+	memset(&old, 0, sizeof(old));
+	memset(&new, 0, sizeof(new));
+	memset(&diff, 0, sizeof(diff));
+	if (nd->in_old)
+		ok_old = plan_compute(before, nd->name, &dr->popts, &old,
+		    err, sizeof(err)) == 0;
+	if (nd->in_new && !(ok_new = plan_compute(after, nd->name,
+	    &dr->popts, &new, err, sizeof(err)) == 0))
+		dr_warn(dr, "%s: no plan can be computed: %s", nd->name, err);
+	for (f = 0; f < DR_NFAM; f++) {
+		ctl_reach_add(dr->reach[DR_BEFORE][f], i, ok_old ? &old : NULL);
+		ctl_reach_add(dr->reach[DR_AFTER][f], i, ok_new ? &new : NULL);
+	}
+	if (nd->in_new && !ok_new)
+		nd->status = DR_NOPLAN;
+	else
+		nd->status = !nd->in_old ? DR_NEW : !nd->in_new ? DR_DELETED :
+		    DR_KEPT;
+	if (ok_new) {
+		dr_plan_warnings(dr, nd, ok_old ? &old : NULL, &new);
+		plan_diff(ok_old ? &old : NULL, &new, &diff);
+		dr_render(nd, ok_old ? &old : NULL, &new, &diff);
+	} else if (ok_old && nd->status == DR_DELETED) {
+		plan_diff(&old, &dr_empty_plan, &diff);
+		dr_render(nd, &old, &dr_empty_plan, &diff);
+	}
+	plan_diff_free(&diff);
+	plan_free(&old);
+	plan_free(&new);
 }
 
 /*
- * Text output.
+ * The connectivity check, per address family.
  */
 
-static void
-dr_text_entry(const struct dr_node *nd, const struct plan_diff_entry *e)
+/* "node1, node2 and 3 more" */
+static char *
+dr_miss_names(const struct dr *dr, const struct dr_miss *m)
 {
-	const struct plan_session *s;
-	char			 p[ADDRSTRLEN + 16], *t;
+	char	*s = NULL;
+	size_t	 i;
 
-	switch (e->change) {
-	case PLAN_ADDED:
-		s = &nd->new.sessions[e->new_idx];
-		printf("%s: +%s (%s, %s AS %u%s)\n", nd->name, e->name,
-		    plan_type_str(s->type), dr_peer(s, p, sizeof(p)),
-		    s->peer_as, s->rr_client ? ", route reflector client" :
-		    "");
-		break;
-	case PLAN_REMOVED:
-		printf("%s: -%s\n", nd->name, e->name);
-		break;
-	case PLAN_CHANGED:
-		t = dr_change_text(nd, e);
-		printf("%s: ~%s (%s)\n", nd->name, e->name, t);
-		free(t);
-		break;
-	default:
-		break;
+	for (i = 0; i < m->n && i < DR_SHOW; i++)
+		dr_cat(&s, ", ", "%s", dr->nodes[m->first[i]].name);
+	if (m->n > DR_SHOW)
+		dr_cat(&s, " ", "and %zu more", m->n - DR_SHOW);
+	return s;
+}
+
+static void
+dr_miss_warn(struct dr *dr, const struct ctl_reach *ra, size_t y,
+    const struct dr_miss *m, int f)
+{
+	const char	*fam = f == DR_V6 ? "IPv6 " : "";
+	const char	*who = dr->nodes[y].name;
+	char		*names = dr_miss_names(dr, m), *ext = NULL;
+
+	if (ctl_reach_external(ra, y))
+		xasprintf(&ext, " unless %s's external BGP peers carry those "
+		    "routes", who);
+	if (m->fresh)
+		dr_warn(dr, "%s would have no session carrying the %sblocks "
+		    "of %s (pod networking between them breaks%s)", who, fam,
+		    names, ext != NULL ? ext : "");
+	else
+		dr_warn(dr, "%s still has no session carrying the %sblocks "
+		    "of %s (it had none before this change either%s)", who,
+		    fam, names, ext != NULL ? ext : "");
+	free(names);
+	free(ext);
+}
+
+/* Where the routes of node a do not get to, after and before. */
+static void
+dr_reach_origin(struct dr *dr, int f, size_t a, uint8_t *rbefore,
+    uint8_t *rafter, struct dr_miss *miss)
+{
+	struct ctl_reach	*rb = dr->reach[DR_BEFORE][f];
+	struct ctl_reach	*ra = dr->reach[DR_AFTER][f];
+	struct dr_miss		*m;
+	size_t			 y;
+
+	if (!ctl_reach_member(ra, a))
+		return;
+	ctl_reach_from(ra, a, rafter);
+	ctl_reach_from(rb, a, rbefore);
+	for (y = 0; y < dr->n; y++) {
+		if (y == a || !ctl_reach_member(ra, y) || rafter[y])
+			continue;
+		m = &miss[y];
+		if (m->n < DR_SHOW)
+			m->first[m->n] = a;
+		m->n++;
+		if (!ctl_reach_member(rb, a) || !ctl_reach_member(rb, y) ||
+		    rbefore[y])
+			m->fresh = 1;
 	}
+}
+
+static void
+dr_reach_family(struct dr *dr, int f)
+{
+	struct ctl_reach	*ra = dr->reach[DR_AFTER][f];
+	struct dr_miss		*miss;
+	uint8_t			*rbefore, *rafter;
+	size_t			 i;
+
+	ctl_reach_done(dr->reach[DR_BEFORE][f]);
+	ctl_reach_done(ra);
+	miss = xcalloc(dr->n + 1, sizeof(*miss));
+	rbefore = xcalloc(dr->n + 1, 1);
+	rafter = xcalloc(dr->n + 1, 1);
+	for (i = 0; i < dr->n; i++)
+		dr_reach_origin(dr, f, i, rbefore, rafter, miss);
+	for (i = 0; i < dr->n; i++)
+		if (miss[i].n > 0)
+			dr_miss_warn(dr, ra, i, &miss[i], f);
+	if (ctl_reach_truncated(ra))
+		dr_warn(dr, "the %sroute check gave up on a topology this "
+		    "large: its warnings may be incomplete",
+		    f == DR_V6 ? "IPv6 " : "");
+	free(miss);
+	free(rbefore);
+	free(rafter);
+}
+
+/*
+ * Output.
+ */
+
+/* Whether a node has anything to say. */
+static int
+dr_changed(const struct dr_node *nd)
+{
+	return nd->status != DR_KEPT || nd->node_text != NULL ||
+	    nd->export_changed || nd->nchanges > 0;
 }
 
 static void
 dr_text_node(const struct dr_node *nd)
 {
-	char	*t;
-	size_t	 i;
+	const struct dr_change	*c;
+	size_t			 i;
 
 	if (nd->status == DR_NEW)
 		printf("%s: new node\n", nd->name);
 	else if (nd->status == DR_DELETED)
 		printf("%s: node deleted\n", nd->name);
-	else if (nd->status == DR_NOPLAN) {
+	else if (nd->status == DR_NOPLAN)
 		printf("%s: no plan (see the warnings)\n", nd->name);
-		return;
+	if (nd->node_text != NULL)
+		printf("%s: node %s: every session resets\n", nd->name,
+		    nd->node_text);
+	for (i = 0; i < nd->nchanges; i++) {
+		c = &nd->changes[i];
+		printf("%s: %c%s%s%s%s\n", nd->name, c->change == PLAN_ADDED ?
+		    '+' : c->change == PLAN_REMOVED ? '-' : '~', c->name,
+		    c->text != NULL ? " (" : "", c->text != NULL ? c->text : "",
+		    c->text != NULL ? ")" : "");
 	}
-	if (!nd->has_diff)
-		return;
-	if (nd->status == DR_KEPT && nd->ok_old && nd->diff.node_fields) {
-		t = dr_node_text(&nd->old, &nd->new);
-		printf("%s: node %s: every session resets\n", nd->name, t);
-		free(t);
-	}
-	for (i = 0; i < nd->diff.n; i++)
-		dr_text_entry(nd, &nd->diff.entries[i]);
-	if (nd->status == DR_KEPT && nd->ok_old && nd->diff.export_changed)
+	if (nd->export_changed)
 		printf("%s: originated prefixes or export policy change: no "
 		    "reset\n", nd->name);
 }
@@ -611,26 +630,20 @@ static void
 dr_print_text(const struct dr *dr)
 {
 	char	*same = NULL;
-	size_t	 i, nsame = 0;
+	size_t	 i;
 
 	for (i = 0; i < dr->n; i++) {
 		if (dr_changed(&dr->nodes[i]))
 			dr_text_node(&dr->nodes[i]);
-		else {
+		else
 			dr_cat(&same, ", ", "%s", dr->nodes[i].name);
-			nsame++;
-		}
 	}
 	if (dr->n == 0)
 		printf("no nodes in the datastore\n");
-	else if (nsame > 0)
+	else if (same != NULL)
 		printf("no changes: %s\n", same);
 	free(same);
 }
-
-/*
- * JSON output.
- */
 
 static const char *
 dr_status_str(enum dr_status s)
@@ -654,32 +667,32 @@ dr_json_names(struct jsonw *jw, const struct dr_node *nd, const char *key,
 	size_t	 i;
 
 	jw_arr_open(jw, key);
-	for (i = 0; nd->has_diff && i < nd->diff.n; i++)
-		if (nd->diff.entries[i].change == c)
-			jw_str(jw, NULL, nd->diff.entries[i].name);
+	for (i = 0; i < nd->nchanges; i++)
+		if (nd->changes[i].change == c)
+			jw_str(jw, NULL, nd->changes[i].name);
 	jw_arr_close(jw);
 }
 
 static void
 dr_json_changed(struct jsonw *jw, const struct dr_node *nd)
 {
-	const struct plan_diff_entry	*e;
-	size_t				 i;
-	uint32_t			 bit;
+	const struct dr_change	*c;
+	size_t			 i;
+	uint32_t		 bit;
 
 	jw_arr_open(jw, "changed");
-	for (i = 0; nd->has_diff && i < nd->diff.n; i++) {
-		e = &nd->diff.entries[i];
-		if (e->change != PLAN_CHANGED)
+	for (i = 0; i < nd->nchanges; i++) {
+		c = &nd->changes[i];
+		if (c->change != PLAN_CHANGED)
 			continue;
 		jw_obj_open(jw, NULL);
-		jw_str(jw, "name", e->name);
+		jw_str(jw, "name", c->name);
 		jw_arr_open(jw, "fields");
 		for (bit = 1; bit != 0 && bit <= PLAN_DF_ALL; bit <<= 1)
-			if (e->fields & bit)
+			if (c->fields & bit)
 				jw_str(jw, NULL, plan_df_name(bit));
 		jw_arr_close(jw);
-		jw_bool(jw, "reset", dr_reset(e->fields));
+		jw_bool(jw, "reset", dr_reset(c->fields));
 		jw_obj_close(jw);
 	}
 	jw_arr_close(jw);
@@ -704,8 +717,7 @@ dr_print_json(const struct dr *dr)
 		dr_json_names(&jw, nd, "added", PLAN_ADDED);
 		dr_json_names(&jw, nd, "removed", PLAN_REMOVED);
 		dr_json_changed(&jw, nd);
-		jw_bool(&jw, "exportChanged", nd->status == DR_KEPT &&
-		    nd->ok_old && nd->has_diff && nd->diff.export_changed);
+		jw_bool(&jw, "exportChanged", nd->export_changed);
 		jw_obj_close(&jw);
 	}
 	jw_arr_close(&jw);
@@ -728,14 +740,20 @@ dr_print_json(const struct dr *dr)
 static void
 dr_free(struct dr *dr)
 {
-	size_t	 i;
+	size_t	 i, j;
+	int	 f;
 
 	for (i = 0; i < dr->n; i++) {
-		plan_free(&dr->nodes[i].old);
-		plan_free(&dr->nodes[i].new);
-		plan_diff_free(&dr->nodes[i].diff);
+		free(dr->nodes[i].node_text);
+		for (j = 0; j < dr->nodes[i].nchanges; j++)
+			free(dr->nodes[i].changes[j].text);
+		free(dr->nodes[i].changes);
 	}
 	free(dr->nodes);
+	for (f = 0; f < DR_NFAM; f++) {
+		ctl_reach_free(dr->reach[DR_BEFORE][f]);
+		ctl_reach_free(dr->reach[DR_AFTER][f]);
+	}
 	for (i = 0; i < dr->nwarnings; i++)
 		free(dr->warnings[i]);
 	free(dr->warnings);
@@ -767,6 +785,7 @@ ctl_dryrun_report(struct ctl_opts *o, const struct res_set *before,
 	struct dr	 dr;
 	char		 err[1024];
 	size_t		 i;
+	int		 f;
 
 	if (dconf_load(o->conf_file != NULL ? o->conf_file : TORTIE_CONF,
 	    &dc, err, sizeof(err)) == -1) {
@@ -775,17 +794,20 @@ ctl_dryrun_report(struct ctl_opts *o, const struct res_set *before,
 		return -1;
 	}
 	memset(&dr, 0, sizeof(dr));
-	dr.o = o;
 	dr.popts.secrets_dir = dc.secrets_dir;
 	dr.popts.router_id = dc.router_id;
 	dr_bad_warnings(&dr, bad);
 	dr_collect(&dr, before, after);
-	for (i = 0; i < dr.n; i++) {
-		dr_compute(&dr, &dr.nodes[i], before, after);
-		dr_plan_warnings(&dr, &dr.nodes[i]);
+	for (f = 0; f < DR_NFAM; f++) {
+		dr.reach[DR_BEFORE][f] = ctl_reach_new(dr.n,
+		    f == DR_V6 ? AF_INET6 : AF_INET);
+		dr.reach[DR_AFTER][f] = ctl_reach_new(dr.n,
+		    f == DR_V6 ? AF_INET6 : AF_INET);
 	}
-	dr_reach_family(&dr, AF_INET);
-	dr_reach_family(&dr, AF_INET6);
+	for (i = 0; i < dr.n; i++)
+		dr_node(&dr, i, before, after);
+	for (f = 0; f < DR_NFAM; f++)
+		dr_reach_family(&dr, f);
 	if (o->output == OUT_JSON)
 		dr_print_json(&dr);
 	else

@@ -61,11 +61,22 @@ enum rc_class {
 	RC_NCLASS
 };
 
+/* What the check needs of a session: plans are too big to keep. */
+struct rc_sess {
+	struct bgpd_addr peer;
+	uint32_t	 peer_as;
+	uint32_t	 local_as;
+	uint16_t	 port;
+	uint8_t		 passive;
+	uint8_t		 rr_client;
+	uint8_t		 allow_local_as;
+};
+
 /* One direction of an established session. */
 struct rc_edge {
 	size_t		 to;
 	int		 ibgp;
-	int		 from_client;	/* the receiver's client is the sender */
+	int		 from_client;	/* receiver's client is the sender */
 	uint64_t	 sender_as;	/* bit of the sender's AS */
 	uint64_t	 receiver_as;	/* bit of the receiver's; 0: allowed */
 };
@@ -82,19 +93,22 @@ struct rc_masks {
 };
 
 struct rc_node {
-	const struct plan *plan;	/* NULL: not a member */
+	int		 member;
 	struct bgpd_addr addr;
-	int		 external;
+	uint16_t	 listen_port;
 	uint64_t	 cluster;	/* bit of its cluster ID, 0: none */
+	struct rc_sess	*sess;		/* of the family, sorted by peer */
+	size_t		 nsess;
+	int		 external;
 	struct rc_edges	 any;		/* eBGP, or iBGP to a client */
 	struct rc_edges	 ibgp;		/* iBGP to a non-client */
 	struct rc_masks	 seen[RC_NCLASS];
 };
 
-/* A node's sessions of the family by peer address, for lookups. */
-struct rc_peer {
+/* A node address, for finding the node a session goes to. */
+struct rc_addr {
 	struct bgpd_addr addr;
-	size_t		 idx;		/* in plan->sessions or nodes */
+	size_t		 node;
 };
 
 struct rc_state {
@@ -107,10 +121,8 @@ struct ctl_reach {
 	int		 af;
 	struct rc_node	*nodes;
 	size_t		 n;
-	struct rc_peer	*addrs;		/* node addresses, sorted */
+	struct rc_addr	*addrs;		/* sorted */
 	size_t		 naddrs;
-	struct rc_peer	**peers;	/* per node, sorted */
-	size_t		*npeers;
 	uint32_t	 as_vals[RC_MAXBITS];
 	struct bgpd_addr cl_vals[RC_MAXBITS];
 	int		 is_as[RC_MAXBITS];
@@ -123,30 +135,58 @@ struct ctl_reach {
 };
 
 static int
-rc_peer_cmp(const void *a, const void *b)
+rc_addr_cmp(const void *a, const void *b)
 {
-	const struct rc_peer	*x = a, *y = b;
+	const struct rc_addr	*x = a, *y = b;
 	int			 c;
 
 	if ((c = addr_cmp(&x->addr, &y->addr)) != 0)
 		return c;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
+	return x->node < y->node ? -1 : x->node > y->node;
 }
 
-/* The first entry with address a in the sorted v, or n. */
-static size_t
-rc_peer_find(const struct rc_peer *v, size_t n, const struct bgpd_addr *a)
+static int
+rc_sess_cmp(const void *a, const void *b)
 {
-	size_t	 lo = 0, hi = n, mid;
+	const struct rc_sess	*x = a, *y = b;
+	int			 c;
+
+	if ((c = addr_cmp(&x->peer, &y->peer)) != 0)
+		return c;
+	return x->port < y->port ? -1 : x->port > y->port;
+}
+
+/* The first node whose address is a, or r->naddrs. */
+static size_t
+rc_addr_find(const struct ctl_reach *r, const struct bgpd_addr *a)
+{
+	size_t	 lo = 0, hi = r->naddrs, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (addr_cmp(&v[mid].addr, a) < 0)
+		if (addr_cmp(&r->addrs[mid].addr, a) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < n && addr_cmp(&v[lo].addr, a) == 0 ? lo : n;
+	return lo < r->naddrs && addr_cmp(&r->addrs[lo].addr, a) == 0 ?
+	    lo : r->naddrs;
+}
+
+/* The first session of nd towards a, or nd->nsess. */
+static size_t
+rc_sess_find(const struct rc_node *nd, const struct bgpd_addr *a)
+{
+	size_t	 lo = 0, hi = nd->nsess, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (addr_cmp(&nd->sess[mid].peer, a) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* The bit of an AS (as) or a cluster ID (cl); 0 when out of bits. */
@@ -172,60 +212,65 @@ rc_bit(struct ctl_reach *r, uint32_t as, const struct bgpd_addr *cl)
 	return (uint64_t)1 << r->nbits++;
 }
 
-static const struct plan_prefix *
-rc_plan_addr(const struct plan *p, int af)
+/*
+ * An empty graph of family af (AF_INET or AF_INET6) for n nodes; give it
+ * their plans with ctl_reach_add(), then call ctl_reach_done().
+ */
+struct ctl_reach *
+ctl_reach_new(size_t n, int af)
 {
-	return af == AF_INET6 ? &p->ipv6 : &p->ipv4;
+	struct ctl_reach	*r;
+
+	r = xcalloc(1, sizeof(*r));
+	r->af = af;
+	r->n = n;
+	r->nodes = xcalloc(n + 1, sizeof(*r->nodes));
+	r->addrs = xcalloc(n + 1, sizeof(*r->addrs));
+	return r;
 }
 
-/* Members, their addresses and cluster IDs, and the address index. */
-static void
-rc_index_nodes(struct ctl_reach *r, const struct plan *const *plans)
+/*
+ * Node i's plan (NULL: the node has none).  Only what the check needs is
+ * copied: the plan may be freed afterwards.  A node without an address
+ * of the family does not take part.
+ */
+void
+ctl_reach_add(struct ctl_reach *r, size_t i, const struct plan *p)
 {
-	const struct plan	*p;
-	struct rc_node		*nd;
-	size_t			 i;
+	const struct plan_prefix	*a;
+	const struct plan_session	*s;
+	struct rc_node			*nd;
+	size_t				 j;
 
-	r->addrs = xcalloc(r->n + 1, sizeof(*r->addrs));
-	for (i = 0; i < r->n; i++) {
-		nd = &r->nodes[i];
-		if ((p = plans[i]) == NULL ||
-		    rc_plan_addr(p, r->af)->addr.af != r->af)
-			continue;
-		nd->plan = p;
-		nd->addr = rc_plan_addr(p, r->af)->addr;
-		if (p->cluster_id.af != 0) {
-			nd->cluster = rc_bit(r, 0, &p->cluster_id);
-			r->clusters |= nd->cluster;
-		}
-		r->addrs[r->naddrs].addr = nd->addr;
-		r->addrs[r->naddrs++].idx = i;
+	if (i >= r->n || p == NULL)
+		return;
+	a = r->af == AF_INET6 ? &p->ipv6 : &p->ipv4;
+	if (a->addr.af != r->af)
+		return;
+	nd = &r->nodes[i];
+	nd->member = 1;
+	nd->addr = a->addr;
+	nd->listen_port = p->listen_port;
+	if (p->cluster_id.af != 0) {
+		nd->cluster = rc_bit(r, 0, &p->cluster_id);
+		r->clusters |= nd->cluster;
 	}
-	qsort(r->addrs, r->naddrs, sizeof(*r->addrs), rc_peer_cmp);
-}
-
-/* Every member's sessions of the family, by peer address. */
-static void
-rc_index_sessions(struct ctl_reach *r)
-{
-	const struct plan	*p;
-	size_t			 i, j, k;
-
-	r->peers = xcalloc(r->n + 1, sizeof(*r->peers));
-	r->npeers = xcalloc(r->n + 1, sizeof(*r->npeers));
-	for (i = 0; i < r->n; i++) {
-		if ((p = r->nodes[i].plan) == NULL)
+	nd->sess = xcalloc(p->nsessions + 1, sizeof(*nd->sess));
+	for (j = 0; j < p->nsessions; j++) {
+		s = &p->sessions[j];
+		if (s->peer_ip.af != r->af)
 			continue;
-		r->peers[i] = xcalloc(p->nsessions + 1, sizeof(**r->peers));
-		for (j = 0, k = 0; j < p->nsessions; j++) {
-			if (p->sessions[j].peer_ip.af != r->af)
-				continue;
-			r->peers[i][k].addr = p->sessions[j].peer_ip;
-			r->peers[i][k++].idx = j;
-		}
-		r->npeers[i] = k;
-		qsort(r->peers[i], k, sizeof(**r->peers), rc_peer_cmp);
+		nd->sess[nd->nsess].peer = s->peer_ip;
+		nd->sess[nd->nsess].peer_as = s->peer_as;
+		nd->sess[nd->nsess].local_as = s->local_as;
+		nd->sess[nd->nsess].port = s->port;
+		nd->sess[nd->nsess].passive = s->passive != 0;
+		nd->sess[nd->nsess].rr_client = s->rr_client != 0;
+		nd->sess[nd->nsess++].allow_local_as = s->allow_local_as != 0;
 	}
+	qsort(nd->sess, nd->nsess, sizeof(*nd->sess), rc_sess_cmp);
+	r->addrs[r->naddrs].addr = nd->addr;
+	r->addrs[r->naddrs++].node = i;
 }
 
 /*
@@ -234,14 +279,12 @@ rc_index_sessions(struct ctl_reach *r)
  */
 static int
 rc_session_up(const struct ctl_reach *r, size_t i, size_t j,
-    const struct plan_session *s, const struct plan_session *t)
+    const struct rc_sess *s, const struct rc_sess *t)
 {
-	const struct plan	*pi = r->nodes[i].plan, *pj = r->nodes[j].plan;
-
 	if (s->peer_as != t->local_as || t->peer_as != s->local_as)
 		return 0;
-	return (!s->passive && s->port == pj->listen_port) ||
-	    (!t->passive && t->port == pi->listen_port);
+	return (!s->passive && s->port == r->nodes[j].listen_port) ||
+	    (!t->passive && t->port == r->nodes[i].listen_port);
 }
 
 static void
@@ -253,17 +296,17 @@ rc_edge_add(struct rc_edges *es, const struct rc_edge *e)
 
 /* The edge i -> j of session s, if j has a session back that comes up. */
 static void
-rc_link(struct ctl_reach *r, size_t i, size_t j, const struct plan_session *s)
+rc_link(struct ctl_reach *r, size_t i, size_t j, const struct rc_sess *s)
 {
-	const struct plan	*pj = r->nodes[j].plan;
-	const struct plan_session *t;
+	const struct rc_node	*nj = &r->nodes[j];
+	const struct rc_sess	*t;
 	struct rc_edge		 e;
 	size_t			 k;
 
-	k = rc_peer_find(r->peers[j], r->npeers[j], &r->nodes[i].addr);
-	for (; k < r->npeers[j] &&
-	    addr_cmp(&r->peers[j][k].addr, &r->nodes[i].addr) == 0; k++) {
-		t = &pj->sessions[r->peers[j][k].idx];
+	k = rc_sess_find(nj, &r->nodes[i].addr);
+	for (; k < nj->nsess &&
+	    addr_cmp(&nj->sess[k].peer, &r->nodes[i].addr) == 0; k++) {
+		t = &nj->sess[k];
 		if (!rc_session_up(r, i, j, s, t))
 			continue;
 		memset(&e, 0, sizeof(e));
@@ -271,7 +314,7 @@ rc_link(struct ctl_reach *r, size_t i, size_t j, const struct plan_session *s)
 		e.ibgp = s->peer_as == s->local_as;
 		e.from_client = t->rr_client;
 		e.sender_as = rc_bit(r, s->local_as, NULL);
-		if (t->allow_local_as == 0)
+		if (!t->allow_local_as)
 			e.receiver_as = rc_bit(r, t->local_as, NULL);
 		rc_edge_add(e.ibgp && !s->rr_client ? &r->nodes[i].ibgp :
 		    &r->nodes[i].any, &e);
@@ -279,48 +322,24 @@ rc_link(struct ctl_reach *r, size_t i, size_t j, const struct plan_session *s)
 	}
 }
 
-static void
-rc_build_edges(struct ctl_reach *r)
+/* Every node's plan is in: find the sessions that come up. */
+void
+ctl_reach_done(struct ctl_reach *r)
 {
-	const struct plan	*p;
-	const struct plan_session *s;
-	size_t			 i, j, k;
+	struct rc_node	*nd;
+	size_t		 i, j, k;
 
+	qsort(r->addrs, r->naddrs, sizeof(*r->addrs), rc_addr_cmp);
 	for (i = 0; i < r->n; i++) {
-		if ((p = r->nodes[i].plan) == NULL)
-			continue;
-		for (j = 0; j < p->nsessions; j++) {
-			s = &p->sessions[j];
-			if (s->peer_ip.af != r->af)
-				continue;
-			k = rc_peer_find(r->addrs, r->naddrs, &s->peer_ip);
-			if (k == r->naddrs) {
-				r->nodes[i].external = 1;
-				continue;
-			}
-			if (r->addrs[k].idx != i)
-				rc_link(r, i, r->addrs[k].idx, s);
+		nd = &r->nodes[i];
+		for (j = 0; nd->member && j < nd->nsess; j++) {
+			k = rc_addr_find(r, &nd->sess[j].peer);
+			if (k == r->naddrs)
+				nd->external = 1;
+			else if (r->addrs[k].node != i)
+				rc_link(r, i, r->addrs[k].node, &nd->sess[j]);
 		}
 	}
-}
-
-/*
- * The graph of family af (AF_INET or AF_INET6) between the n plans
- * (NULL for a node without one).  The plans must outlive it.
- */
-struct ctl_reach *
-ctl_reach_new(const struct plan *const *plans, size_t n, int af)
-{
-	struct ctl_reach	*r;
-
-	r = xcalloc(1, sizeof(*r));
-	r->af = af;
-	r->n = n;
-	r->nodes = xcalloc(n + 1, sizeof(*r->nodes));
-	rc_index_nodes(r, plans);
-	rc_index_sessions(r);
-	rc_build_edges(r);
-	return r;
 }
 
 void
@@ -331,15 +350,13 @@ ctl_reach_free(struct ctl_reach *r)
 	if (r == NULL)
 		return;
 	for (i = 0; i < r->n; i++) {
+		free(r->nodes[i].sess);
 		free(r->nodes[i].any.v);
 		free(r->nodes[i].ibgp.v);
 		for (c = 0; c < RC_NCLASS; c++)
 			free(r->nodes[i].seen[c].v);
-		free(r->peers[i]);
 	}
 	free(r->nodes);
-	free(r->peers);
-	free(r->npeers);
 	free(r->addrs);
 	free(r->queue);
 	free(r);
@@ -349,7 +366,7 @@ ctl_reach_free(struct ctl_reach *r)
 int
 ctl_reach_member(const struct ctl_reach *r, size_t i)
 {
-	return i < r->n && r->nodes[i].plan != NULL;
+	return i < r->n && r->nodes[i].member;
 }
 
 /* Whether node i has sessions of the family to peers that are not nodes. */

@@ -65,6 +65,15 @@ hasnt() {
 	fi
 }
 
+# cutoff NODE NODES: the warning for NODE, which has an external peer.
+cutoff() {
+	printf 'WARNING: %s would have no session carrying the blocks of %s ' \
+	    "$1" "$2"
+	printf '(pod networking between them breaks unless %s'"'"'s external ' \
+	    "$1"
+	printf 'BGP peers carry those routes)\n'
+}
+
 # json EXPR: evaluate a Python expression over the last run's stdout (d).
 json() {
 	python3 -c 'import json, sys
@@ -114,7 +123,8 @@ EOF
 dry "global peer" apply -f "$W/global.yaml"
 is "$RC" 0 "global peer: exit 0"
 for i in 1 2 3 4; do
-	has "$OUT" "node$i: +Global_198_18_0_254 (global, 198.18.0.254 AS 64567)" \
+	has "$OUT" \
+	    "node$i: +Global_198_18_0_254 (global, 198.18.0.254 AS 64567)" \
 	    "global peer: node$i gains Global_198_18_0_254"
 done
 is "$ERR" "" "global peer: no warning"
@@ -148,7 +158,7 @@ MESHOFF='{"spec":{"nodeToNodeMeshEnabled":false}}'
 dry "mesh off, too early" patch bgpconfiguration default -p "$MESHOFF"
 is "$RC" 0 "mesh off, too early: warnings do not fail"
 has "$OUT" "node1: -Mesh_198_18_0_2" "mesh off: node1 loses Mesh_198_18_0_2"
-has "$ERR" "WARNING: node3 would have no session carrying the blocks of node1, node2, node4 (pod networking between them breaks unless node3's external BGP peers carry those routes)" \
+has "$ERR" "$(cutoff node3 "node1, node2, node4")" \
     "mesh off, too early: node3 is cut off (its ToR may still help)"
 is "$(printf '%s\n' "$ERR" | grep -c '^WARNING: node[1-4] would have no')" 4 \
     "mesh off, too early: all four nodes are warned about"
@@ -163,7 +173,7 @@ is "$(json 'len(d["warnings"])')" 4 "mesh off -o json: four warnings"
 is "$(json 'sorted(d["nodes"][0]["removed"])')" \
     "['Mesh_198_18_0_2', 'Mesh_198_18_0_3', 'Mesh_198_18_0_4']" \
     "mesh off -o json: node1's mesh sessions removed"
-has "$ERR" "WARNING: node1 would have no session carrying the blocks of node2, node3, node4 (pod networking between them breaks unless node1's external BGP peers carry those routes)" \
+has "$ERR" "$(cutoff node1 "node2, node3, node4")" \
     "mesh off -o json: warnings on stderr as well"
 
 # The guide: node1 becomes a route reflector.
@@ -177,11 +187,12 @@ is "$RC" 0 "label set"
 
 CLUSTER='{"spec":{"bgp":{"routeReflectorClusterID":"244.0.0.1"}}}'
 dry "cluster ID" patch node node1 -p "$CLUSTER"
-has "$OUT" "node1: node route reflector cluster ID none -> 244.0.0.1: every session resets" \
+has "$OUT" "node1: node route reflector cluster ID none -> 244.0.0.1: \
+every session resets" \
     "cluster ID: a node-wide change"
 has "$OUT" "node1: -Mesh_198_18_0_3" "cluster ID: node1 leaves the mesh"
 has "$OUT" "node2: -Mesh_198_18_0_1" "cluster ID: the others drop node1"
-has "$ERR" "WARNING: node1 would have no session carrying the blocks of node2, node3, node4 (pod networking between them breaks unless node1's external BGP peers carry those routes)" \
+has "$ERR" "$(cutoff node1 "node2, node3, node4")" \
     "cluster ID before the BGPPeer: node1 is cut off"
 run patch node node1 -p "$CLUSTER"
 is "$RC" 0 "cluster ID set"
@@ -196,7 +207,8 @@ spec:
   peerSelector: route-reflector == 'true'
 EOF
 dry "RR peer" apply -f "$W/rr.yaml"
-has "$OUT" "node1: +Node_198_18_0_2 (node specific, 198.18.0.2 AS 64512, route reflector client)" \
+has "$OUT" "node1: +Node_198_18_0_2 (node specific, 198.18.0.2 AS 64512, \
+route reflector client)" \
     "RR peer: node1 peers with its clients"
 has "$OUT" "node2: +Node_198_18_0_1 (node specific, 198.18.0.1 AS 64512)" \
     "RR peer: node2 peers with the reflector"
@@ -243,15 +255,17 @@ run patch bgppeer peer-with-route-reflectors -p "$FILT"
 is "$RC" 0 "filters applied"
 
 # A change of the filter's rules is a filters change of every user.
+RULE='{"action":"Reject","matchOperator":"In","cidr":"198.19.0.0/16"}'
 dry "filter rules" patch bgpfilter export-only \
-    -p '{"spec":{"exportV4":[{"action":"Reject","matchOperator":"In","cidr":"198.19.0.0/16"}]}}'
+    -p "{\"spec\":{\"exportV4\":[$RULE]}}"
 has "$OUT" "node3: ~Node_198_18_0_1 (filters: no reset)" \
     "filter rules: sessions using the filter, no reset"
 
 # A verb that fails fails the same way, and changes nothing.
 dry "create existing" create -f "$W/global.yaml"
 is "$RC" 1 "create of an existing resource: exit 1, as without --dry-run"
-has "$ERR" "Failed to create 'BGPPeer' resource: [resource already exists: BGPPeer(my-global-peer)]" \
+has "$ERR" "Failed to create 'BGPPeer' resource: \
+[resource already exists: BGPPeer(my-global-peer)]" \
     "create of an existing resource: calicoctl's message"
 has "$OUT" "no changes: node1, node2, node3, node4" \
     "create of an existing resource: nothing changes"
@@ -261,14 +275,14 @@ dry "delete reflector" delete node node1
 is "$RC" 0 "delete node1: exit 0"
 has "$OUT" "node1: node deleted" "delete node1: said so"
 has "$OUT" "node2: -Node_198_18_0_1" "delete node1: node2 loses its reflector"
-has "$ERR" "WARNING: node2 would have no session carrying the blocks of node3, node4 (pod networking between them breaks unless node2's external BGP peers carry those routes)" \
+has "$ERR" "$(cutoff node2 "node3, node4")" \
     "delete node1: node2 is cut off from node3 and node4"
 
 # A second reflector with node1's cluster ID, peering only with node1: a
 # route that node1 reflects carries that cluster ID, and node3 drops it
 # (RFC 4456), so node3 would not hear of node2 and node4.
 dry "same cluster ID" patch node node3 -p "$CLUSTER"
-has "$ERR" "WARNING: node3 would have no session carrying the blocks of node2, node4 (pod networking between them breaks unless node3's external BGP peers carry those routes)" \
+has "$ERR" "$(cutoff node3 "node2, node4")" \
     "a reflector sharing the cluster ID of its only peer is cut off"
 run patch node node3 -p "$CLUSTER"
 is "$RC" 0 "node3 gets node1's cluster ID anyway"
