@@ -6,10 +6,11 @@
 # reflector made of node1 (label, cluster ID, BGPPeer: node-specific
 # sessions), the mesh turned off once the reflector is there (mesh
 # sessions go, no warning), a node AS change (sessions reset), a filter
-# change (no reset), a failing verb, a deleted node and a datastore
-# directory that does not exist yet.  Every dry run leaves the datastore's
-# files byte-identical; -o json parses and holds the same facts.  Needs no
-# root and no daemon.
+# change (no reset), a failing verb, a deleted node, a datastore directory
+# that does not exist yet, two reflectors sharing a cluster ID, and eBGP
+# through a hub (AS path loop, numAllowedLocalASNumbers).  Every dry run
+# leaves the datastore's files byte-identical; -o json parses and holds
+# the same facts.  Needs no root and no daemon.
 . "$(dirname "$0")/../lib/tap.sh"
 
 T=${TORTIECTL:-$TOP/ctl/tortiectl}
@@ -292,5 +293,86 @@ dry "second reflector" label node node3 route-reflector=true
 has "$OUT" "node2: +Node_198_18_0_3 (node specific, 198.18.0.3 AS 64512)" \
     "second reflector: the clients peer with it"
 is "$ERR" "" "second reflector: no warning"
+
+# eBGP between nodes: a and b (AS 64513) reach each other only through
+# the hub x (AS 64512), and a route that comes back to its own AS is
+# dropped (RFC 4271 AS path loop), unless numAllowedLocalASNumbers allows
+# it on the receiving session.
+DS=$W/ds2
+cat >"$W/ebgp.yaml" <<'EOF'
+apiVersion: projectcalico.org/v3
+kind: BGPConfiguration
+metadata:
+  name: default
+spec:
+  nodeToNodeMeshEnabled: false
+---
+apiVersion: projectcalico.org/v3
+kind: Node
+metadata:
+  name: a
+spec:
+  bgp:
+    ipv4Address: 198.18.1.1/24
+    asNumber: 64513
+---
+apiVersion: projectcalico.org/v3
+kind: Node
+metadata:
+  name: x
+  labels:
+    hub: 'true'
+spec:
+  bgp:
+    ipv4Address: 198.18.1.2/24
+---
+apiVersion: projectcalico.org/v3
+kind: Node
+metadata:
+  name: b
+spec:
+  bgp:
+    ipv4Address: 198.18.1.3/24
+    asNumber: 64513
+---
+apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata:
+  name: via-hub
+spec:
+  nodeSelector: all()
+  peerSelector: hub == 'true'
+EOF
+run apply -f "$W/ebgp.yaml"
+is "$RC" 0 "eBGP hub datastore applied"
+cat >"$W/allow.yaml" <<'EOF'
+apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata:
+  name: allow-a
+spec:
+  node: a
+  peerIP: 198.18.1.2
+  asNumber: 64512
+  numAllowedLocalASNumbers: 1
+---
+apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata:
+  name: allow-b
+spec:
+  node: b
+  peerIP: 198.18.1.2
+  asNumber: 64512
+  numAllowedLocalASNumbers: 1
+EOF
+dry "label x" label node x rack=1
+has "$ERR" "WARNING: b still has no session carrying the blocks of a \
+(it had none before this change either)" \
+    "AS path loop: b drops a's routes that x passes on"
+dry "allowLocalAS" apply -f "$W/allow.yaml"
+has "$OUT" "b: ~Node_198_18_1_2 (group via-hub -> allow-b, \
+allowLocalAS 0 -> 1: reset)" "allowLocalAS: b's session to x resets"
+is "$ERR" "" "allowLocalAS: a and b reach each other through x"
 
 done_testing
