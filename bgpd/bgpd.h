@@ -146,6 +146,17 @@ int	 control_init(const char *, const char *);
 void	 control_cleanup(const char *);
 void	 control_relay(uint32_t, uint32_t, const void *, size_t);
 
+/* metrics.c */
+struct evbuffer;
+int	 metrics_init(struct event_base *, const char *);
+void	 metrics_close(void);
+int	 metrics_render(struct evbuffer *);
+int	 metrics_family(struct evbuffer *, const char *, const char *,
+	    const char *);
+int	 metrics_sample(struct evbuffer *, const char *, const char *const *,
+	    size_t, uint64_t);
+int	 metrics_parse_listen(const char *, struct bgpd_addr *, uint16_t *);
+
 /* exe_<os>.c */
 int	 exe_dir(char *, size_t);
 

@@ -370,6 +370,7 @@ config_reload(void)
 	td->conf.d = nc.d;
 	free(td->conf.node_name);
 	td->conf.node_name = nc.node_name;
+	metrics_init(td->base, td->conf.d.metrics_listen);
 	apply_plan(plan);
 	if (cur_plan != NULL) {
 		plan_free(cur_plan);

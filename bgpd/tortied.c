@@ -292,6 +292,8 @@ main(int argc, char *argv[])
 	if (control_init(td->conf.d.ctl_socket, td->conf.d.user) == -1)
 		fatalx("cannot open the control socket %s",
 		    td->conf.d.ctl_socket);
+	if (metrics_init(td->base, td->conf.d.metrics_listen) == -1)
+		fatalx("cannot serve metrics on %s", td->conf.d.metrics_listen);
 	proc_start_core();
 	/* The mesh is on by default; the plan decides from here on. */
 	proc_group_add("mesh");
@@ -302,6 +304,7 @@ main(int argc, char *argv[])
 	event_base_dispatch(td->base);
 
 	control_cleanup(td->conf.d.ctl_socket);
+	metrics_close();
 	listen_close();
 	config_cleanup();
 	for (i = 0; i < 4; i++)
