@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/event.h>
 
@@ -48,6 +49,7 @@ static void	 session_to_peer(const struct plan *, const struct plan_session *,
 		    struct imsg_peer *);
 static void	 apply_listen(const struct plan *);
 static void	 apply_plan(const struct plan *);
+static void	 apply_log_level(const struct plan *);
 
 int
 config_compute(struct daemon_conf *c, struct plan *plan, char *err,
@@ -327,6 +329,42 @@ apply_plan(const struct plan *plan)
 }
 
 /*
+ * logSeverityScreen: tortie.yaml's if set, else the BGPConfiguration's
+ * (node.<name> over default, Info without either).  Warning, Error and
+ * Fatal hide info messages; Debug and Trace show debug messages.  Only
+ * the parent follows it: the children keep the -v they were started with.
+ */
+static void
+apply_log_level(const struct plan *plan)
+{
+	static const char *const names[] = { "Trace", "Debug", "Info",
+	    "Warning", "Error", "Fatal" };
+	static const int levels[] = { LOG_LVL_DEBUG, LOG_LVL_DEBUG,
+	    LOG_LVL_INFO, LOG_LVL_WARN, LOG_LVL_WARN, LOG_LVL_WARN };
+	const char	*s = td->conf.d.log_severity;
+	size_t		 i;
+	int		 level = LOG_LVL_INFO;
+
+	if (plan->log_severity == RES_LOG_TRACE ||
+	    plan->log_severity == RES_LOG_DEBUG)
+		level = LOG_LVL_DEBUG;
+	else if (plan->log_severity >= RES_LOG_WARNING)
+		level = LOG_LVL_WARN;
+	if (s != NULL && s[0] != '\0') {
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcasecmp(s, names[i]) == 0)
+				break;
+		if (i < sizeof(names) / sizeof(names[0]))
+			level = levels[i];
+		else
+			log_warnx("tortie.yaml: logSeverityScreen \"%s\" is "
+			    "not Trace, Debug, Info, Warning, Error or Fatal; "
+			    "ignored", s);
+	}
+	log_setlevel(level);
+}
+
+/*
  * Read everything again and move to the new plan.  Returns 0, or -1 with
  * the old configuration still in force.
  */
@@ -370,6 +408,7 @@ config_reload(void)
 	td->conf.d = nc.d;
 	free(td->conf.node_name);
 	td->conf.node_name = nc.node_name;
+	apply_log_level(plan);
 	metrics_init(td->base, td->conf.d.metrics_listen);
 	apply_plan(plan);
 	if (cur_plan != NULL) {

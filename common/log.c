@@ -16,6 +16,7 @@
 
 static int	 log_to_stderr = 1;
 static int	 log_verbose;
+static int	 log_level = LOG_LVL_INFO;	/* log_setlevel() */
 static const char *log_proc = "tortie";
 
 static void	 vlog(int, const char *, va_list)
@@ -51,6 +52,16 @@ void
 log_setverbose(int v)
 {
 	log_verbose = v;
+}
+
+/*
+ * The configured severity (LOG_LVL_*): LOG_LVL_WARN hides info messages,
+ * LOG_LVL_DEBUG shows debug ones.  -v (log_setverbose) only adds to it.
+ */
+void
+log_setlevel(int level)
+{
+	log_level = level;
 }
 
 int
@@ -131,6 +142,8 @@ log_info(const char *fmt, ...)
 {
 	va_list	 ap;
 
+	if (log_level < LOG_LVL_INFO && log_verbose < LOG_LVL_INFO)
+		return;
 	va_start(ap, fmt);
 	vlog(LOG_INFO, fmt, ap);
 	va_end(ap);
@@ -141,7 +154,7 @@ log_debug(const char *fmt, ...)
 {
 	va_list	 ap;
 
-	if (log_verbose < LOG_LVL_DEBUG)
+	if (log_verbose < LOG_LVL_DEBUG && log_level < LOG_LVL_DEBUG)
 		return;
 	va_start(ap, fmt);
 	vlog(LOG_DEBUG, fmt, ap);

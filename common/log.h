@@ -18,6 +18,7 @@ void	log_init(int, int);
 void	log_procname(const char *);
 const char *log_getprocname(void);
 void	log_setverbose(int);
+void	log_setlevel(int);
 int	log_getverbose(void);
 void	log_warn(const char *, ...)
 	    __attribute__((__format__(printf, 1, 2)));
