@@ -50,6 +50,12 @@ static int		 peer_should_drain(const struct bgpd_peer *, int);
 static void		 migration_cb(evutil_socket_t, short, void *);
 static int		 peer_ready(const struct bgpd_peer *);
 static void		 peers_prune_groups(void);
+static void		 log_kv(char *, size_t, const char *, const char *);
+static const char	*peer_log_tail(const struct bgpd_peer *, uint32_t,
+			    const char *, char *, size_t);
+
+/* Room for every field of peer_log_tail() even with all bytes escaped. */
+#define PEER_LOG_TAIL	2048
 
 const char *
 fsm_state_name(uint32_t s)
@@ -61,6 +67,71 @@ const char *
 peer_type_name(uint8_t t)
 {
 	return t <= PEER_TYPE_NODE ? type_names[t] : "unknown";
+}
+
+/*
+ * Append " key=value" to buf.  The value is quoted when it is empty or
+ * holds a space, a quote, a backslash, an '=' or a control character (as
+ * \", \\, \n, \t or \xHH), so that a log line stays one line of
+ * key=value pairs for log tools.  A value that does not fit is left out.
+ */
+static void
+log_kv(char *buf, size_t len, const char *key, const char *val)
+{
+	const unsigned char	*p;
+	size_t			 n = strlen(buf), start = n;
+	char			 e[8];
+	int			 quote = val[0] == '\0';
+
+	for (p = (const unsigned char *)val; *p != '\0'; p++)
+		if (*p <= ' ' || *p == '"' || *p == '\\' || *p == '=' ||
+		    *p == 0x7f)
+			quote = 1;
+	if (snprintf(buf + n, len - n, " %s=%s", key, quote ? "\"" : "") >=
+	    (int)(len - n))
+		goto full;
+	n = strlen(buf);
+	for (p = (const unsigned char *)val; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			snprintf(e, sizeof(e), "\\%c", *p);
+		else if (*p == '\n')
+			snprintf(e, sizeof(e), "\\n");
+		else if (*p == '\t')
+			snprintf(e, sizeof(e), "\\t");
+		else if (*p < ' ' || *p == 0x7f)
+			snprintf(e, sizeof(e), "\\x%02x", *p);
+		else
+			snprintf(e, sizeof(e), "%c", *p);
+		if (strlcpy(buf + n, e, len - n) >= len - n)
+			goto full;
+		n += strlen(e);
+	}
+	if (quote && strlcpy(buf + n, "\"", len - n) >= len - n)
+		goto full;
+	return;
+full:
+	buf[start] = '\0';
+}
+
+/*
+ * The key=value tail of every session event in the log: the peer, its
+ * AS and group, the FSM state and the last error.
+ */
+static const char *
+peer_log_tail(const struct bgpd_peer *p, uint32_t state, const char *reason,
+    char *buf, size_t len)
+{
+	char	 addr[ADDRSTRLEN], as[16];
+
+	buf[0] = '\0';
+	snprintf(as, sizeof(as), "%u", p->conf.peer_as);
+	log_kv(buf, len, "peer", addr_ntop(&p->conf.remote, addr,
+	    sizeof(addr)));
+	log_kv(buf, len, "as", as);
+	log_kv(buf, len, "group", p->conf.group);
+	log_kv(buf, len, "state", fsm_state_name(state));
+	log_kv(buf, len, "reason", reason);
+	return buf;
 }
 
 struct bgpd_peer *
@@ -149,11 +220,14 @@ peer_send(struct bgpd_peer *p)
 static void
 peer_del(struct bgpd_peer *p)
 {
+	char	 tail[PEER_LOG_TAIL];
+
 	proc_compose(p->group, IMSG_PEER_DEL, p->conf.peerid, -1, NULL, 0);
 	proc_compose(td->rib, IMSG_PEER_DEL, p->conf.peerid, -1, NULL, 0);
 	if (p->conf.md5_len > 0)
 		listen_md5(&p->conf.remote, NULL, 0);
-	log_info("session %s removed", p->conf.name);
+	log_info("session %s: removed%s", p->conf.name,
+	    peer_log_tail(p, p->st.state, p->st.lasterr, tail, sizeof(tail)));
 	TAILQ_REMOVE(&peers, p, entry);
 	explicit_bzero(p, sizeof(*p));
 	free(p);
@@ -171,6 +245,7 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
 	struct bgpd_peer	*p, *t;
 	size_t			 i, k;
 	int			 changes = 0, added = 0;
+	char			 tail[PEER_LOG_TAIL];
 
 	TAILQ_FOREACH(p, &peers, entry)
 		p->seen = 0;
@@ -180,7 +255,9 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
 			if (p->draining) {
 				p->draining = 0;
 				log_info("session %s: wanted again, no longer "
-				    "draining", p->conf.name);
+				    "draining%s", p->conf.name,
+				    peer_log_tail(p, p->st.state,
+				    p->st.lasterr, tail, sizeof(tail)));
 			}
 			if (peer_conf_equal(&p->conf, &want[i]) &&
 			    strcmp(p->group->name, want[i].group) == 0)
@@ -194,8 +271,9 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
 			if (p->conf.md5_len > 0 && want[i].md5_len == 0)
 				listen_md5(&p->conf.remote, NULL, 0);
 			want_copy(&p->conf, &want[i], p->conf.peerid);
-			log_info("session %s: configuration changed, reset",
-			    p->conf.name);
+			log_info("session %s: configuration changed, reset%s",
+			    p->conf.name, peer_log_tail(p, p->st.state,
+			    p->st.lasterr, tail, sizeof(tail)));
 		} else {
 			changes++;
 			added++;
@@ -207,8 +285,9 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
 			p->st.state = FSM_IDLE;
 			p->group = proc_group_add(want[i].group);
 			peer_insert(p);
-			log_info("session %s added to group %s", p->conf.name,
-			    p->group->name);
+			log_info("session %s: added to group %s%s",
+			    p->conf.name, p->group->name, peer_log_tail(p,
+			    p->st.state, p->st.lasterr, tail, sizeof(tail)));
 		}
 		if (p->conf.md5_len > 0)
 			listen_md5(&p->conf.remote, p->conf.md5,
@@ -223,8 +302,10 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
 			p->draining = 1;
 			p->drain_ms = mono_ms();
 			log_info("session %s: removed from the plan, kept until "
-			    "the sessions replacing it are up (at most %u s)",
-			    p->conf.name, td->conf.d.migration_wait);
+			    "the sessions replacing it are up (at most %u s)%s",
+			    p->conf.name, td->conf.d.migration_wait,
+			    peer_log_tail(p, p->st.state, p->st.lasterr, tail,
+			    sizeof(tail)));
 			continue;
 		}
 		peer_del(p);
@@ -408,6 +489,7 @@ peers_state(struct child *c, struct imsg *im)
 {
 	struct imsg_peer_state	 st;
 	struct bgpd_peer	*p;
+	char			 tail[PEER_LOG_TAIL];
 
 	if (imsg_expect(im, sizeof(st)) == -1)
 		fatalx("%s: bad session state", c->label);
@@ -418,9 +500,10 @@ peers_state(struct child *c, struct imsg *im)
 	if (st.state >= FSM_STATE_MAX)
 		fatalx("%s: bad state %u", c->label, st.state);
 	if (st.state != p->st.state)
-		log_info("session %s: %s -> %s%s%s", p->conf.name,
+		log_info("session %s: %s -> %s%s", p->conf.name,
 		    fsm_state_name(p->st.state), fsm_state_name(st.state),
-		    st.lasterr[0] ? ": " : "", st.lasterr);
+		    peer_log_tail(p, st.state, st.lasterr, tail,
+		    sizeof(tail)));
 	p->st = st;
 	peers_migration_check();
 }
