@@ -166,6 +166,10 @@ dc_router_id(struct dconf_ctx *x, const struct doc_node *n, const char *v)
 	if (addr_parse(v, &a) == -1 || a.af != AF_INET)
 		return dc_fail(x, n, "routerID", "expected \"\", \"hash\" or "
 		    "an IPv4 address, found \"%s\"", v);
+	/* RFC 6286: a BGP Identifier is a non-zero 32-bit number. */
+	if (a.v4.s_addr == 0)
+		return dc_fail(x, n, "routerID", "0.0.0.0 is not a valid "
+		    "BGP identifier");
 	return 0;
 }
 

@@ -134,6 +134,9 @@ test_errors(void **state)
 	expect_error("routerID: 2001:db8::1\n",
 	    "tortie.yaml:1:11: routerID: expected \"\", \"hash\" or an IPv4 "
 	    "address, found \"2001:db8::1\"");
+	expect_error("routerID: 0.0.0.0\n",
+	    "tortie.yaml:1:11: routerID: 0.0.0.0 is not a valid BGP "
+	    "identifier");
 	expect_error("datastore: [a]\n",
 	    "tortie.yaml:1:12: datastore: expected a map");
 	expect_error("- a\n",
