@@ -24,6 +24,8 @@ static void		 peer_addr_text(const struct doc_node *, char *,
 static void		 status_family(const struct doc_node *, const char *,
 			    const char *);
 static void		 ctl_neighbors_text(const struct doc_node *);
+static void		 uptime_text(long long, char *, size_t);
+static void		 ctl_summary_text(const struct doc_node *);
 
 static const char *
 jstr(const struct doc_node *n, const char *key)
@@ -240,6 +242,91 @@ ctl_neighbors_text(const struct doc_node *arr)
 	free(text);
 }
 
+/* OpenBGPD's form: 01:02:03 within a day, 2d03h04m within a week, 1w2d03h. */
+static void
+uptime_text(long long up, char *buf, size_t len)
+{
+	if (up < 0)
+		up = 0;
+	if (up < 86400)
+		snprintf(buf, len, "%02lld:%02lld:%02lld", up / 3600,
+		    (up / 60) % 60, up % 60);
+	else if (up < 7 * 86400)
+		snprintf(buf, len, "%lldd%02lldh%02lldm", up / 86400,
+		    (up / 3600) % 24, (up / 60) % 60);
+	else
+		snprintf(buf, len, "%lldw%lldd%02lldh", up / (7 * 86400),
+		    (up / 86400) % 7, (up / 3600) % 24);
+}
+
+/*
+ * `show summary`: one line per session, columns aligned as in BIRD's
+ * `show protocols` and OpenBGPD's `show summary`, no borders, so that it
+ * reads at a glance and cuts with awk.  An empty field shows as "-": every
+ * line has the same fields, the last error (free text) last.
+ */
+static void
+ctl_summary_text(const struct doc_node *arr)
+{
+	static const char *hdr[] = { "Name", "Peer", "AS", "State", "Since",
+	    "Uptime", "Rcvd", "Sent", "Last error" };
+	const struct doc_node	*p;
+	const char		**cells, *e;
+	char			(*text)[6][64];
+	size_t			 w[9], i, j, n, l;
+
+	n = arr != NULL && arr->type == DOC_LIST ? arr->n : 0;
+	if (n == 0) {
+		printf("No BGP sessions.\n");
+		return;
+	}
+	cells = xcalloc(n * 9, sizeof(*cells));
+	text = xcalloc(n, sizeof(*text));
+	for (i = 0; i < n; i++) {
+		p = arr->items[i];
+		peer_addr_text(p, text[i][0], sizeof(text[i][0]));
+		snprintf(text[i][1], sizeof(text[i][1]), "%lld",
+		    jint(p, "peerAS"));
+		since_text(jstr(p, "since"), text[i][2], sizeof(text[i][2]));
+		if (strcmp(jstr(p, "state"), "Established") == 0)
+			uptime_text(jint(p, "uptimeSeconds"), text[i][3],
+			    sizeof(text[i][3]));
+		snprintf(text[i][4], sizeof(text[i][4]), "%lld",
+		    jint(p, "prefixesReceived"));
+		snprintf(text[i][5], sizeof(text[i][5]), "%lld",
+		    jint(p, "prefixesAdvertised"));
+		cells[i * 9] = jstr(p, "name");
+		cells[i * 9 + 1] = text[i][0];
+		cells[i * 9 + 2] = text[i][1];
+		cells[i * 9 + 3] = jstr(p, "state");
+		cells[i * 9 + 4] = text[i][2];
+		cells[i * 9 + 5] = text[i][3];
+		cells[i * 9 + 6] = text[i][4];
+		cells[i * 9 + 7] = text[i][5];
+		cells[i * 9 + 8] = jstr(p, "lastError");
+		for (j = 0; j < 9; j++)
+			if (cells[i * 9 + j][0] == '\0')
+				cells[i * 9 + j] = "-";
+	}
+	for (j = 0; j < 9; j++) {
+		w[j] = strlen(hdr[j]);
+		for (i = 0; i < n; i++)
+			if ((l = strlen(cells[i * 9 + j])) > w[j])
+				w[j] = l;
+	}
+	for (i = 0; i <= n; i++) {
+		for (j = 0; j < 8; j++) {
+			e = i == 0 ? hdr[j] : cells[(i - 1) * 9 + j];
+			/* Counts right-aligned, as numbers are. */
+			printf(j == 6 || j == 7 ? "%*s  " : "%-*s  ",
+			    (int)w[j], e);
+		}
+		printf("%s\n", i == 0 ? hdr[8] : cells[(i - 1) * 9 + 8]);
+	}
+	free(cells);
+	free(text);
+}
+
 int
 ctl_node_status(struct ctl_opts *o)
 {
@@ -275,11 +362,11 @@ ctl_show(struct ctl_opts *o, int argc, char **argv)
 	const char	*what;
 	char		*json;
 	uint32_t	 type;
-	int		 notrunning;
+	int		 notrunning, summary = 0;
 
 	if (argc < 1) {
-		fprintf(stderr, "usage: tortiectl show neighbors|rib|fib "
-		    "[-o json]\n");
+		fprintf(stderr, "usage: tortiectl show "
+		    "summary|neighbors|rib|fib [-o json]\n");
 		return 1;
 	}
 	what = argv[0];
@@ -289,7 +376,10 @@ ctl_show(struct ctl_opts *o, int argc, char **argv)
 		type = IMSG_CTL_SHOW_RIB;
 	else if (strcmp(what, "fib") == 0)
 		type = IMSG_CTL_SHOW_FIB;
-	else {
+	else if (strcmp(what, "summary") == 0) {
+		type = IMSG_CTL_SHOW_NEIGHBORS;
+		summary = 1;
+	} else {
 		fprintf(stderr, "tortiectl: show: unknown object %s\n", what);
 		return 1;
 	}
@@ -305,7 +395,9 @@ ctl_show(struct ctl_opts *o, int argc, char **argv)
 		json = doc_to_json(st, 1);
 		fputs(json, stdout);
 		free(json);
-	} else
+	} else if (summary)
+		ctl_summary_text(st);
+	else
 		ctl_neighbors_text(st);
 	doc_free(st);
 	return 0;
