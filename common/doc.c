@@ -369,6 +369,24 @@ parse_attach(struct doc_parser *p, struct doc_node *n)
 		doc_free(n);
 		return -1;
 	}
+	/*
+	 * Keys must print back as keys our own parser takes: libyaml allows
+	 * an implicit key of 1024 characters, and JSON escaping doubles a
+	 * key at most once control characters are refused.
+	 */
+	if (n->rawlen > DOC_MAX_KEY) {
+		parse_error(p, n->line, n->col, "map key longer than %d "
+		    "characters", DOC_MAX_KEY);
+		doc_free(n);
+		return -1;
+	}
+	for (i = 0; i < n->rawlen; i++)
+		if ((unsigned char)n->raw[i] < 0x20 || n->raw[i] == 0x7f) {
+			parse_error(p, n->line, n->col, "control character "
+			    "in a map key");
+			doc_free(n);
+			return -1;
+		}
 	for (i = 0; i < m->n; i++) {
 		if (strcmp(m->pairs[i].key, n->raw) == 0) {
 			parse_error(p, n->line, n->col, "duplicate map key "

@@ -68,6 +68,7 @@ struct doc_limits {
 	size_t		 max_docs;	/* documents in the stream */
 };
 
+#define DOC_MAX_KEY		400	/* characters in one map key */
 #define DOC_DEF_MAX_DEPTH	64
 #define DOC_DEF_MAX_NODES	(256 * 1024)
 #define DOC_DEF_MAX_SCALAR	(256 * 1024)

@@ -293,6 +293,30 @@ roundtrip(const struct doc_node *n)
 	free(jp);
 }
 
+/* Keys that would not print back as keys are refused at parse time. */
+static void
+test_bad_keys(void **state)
+{
+	struct doc_stream	 st;
+	char			 err[256], *s;
+	size_t			 n;
+
+	(void)state;
+	s = "\"a\\tb\": 1\n";
+	assert_int_equal(doc_parse(s, strlen(s), "k", NULL, &st, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "k:1:1: control character in a map key");
+	n = DOC_MAX_KEY + 1;
+	s = malloc(n + 8);
+	assert_non_null(s);
+	memset(s, 'k', n);
+	memcpy(s + n, ": 1\n", 5);
+	assert_int_equal(doc_parse(s, n + 4, "k", NULL, &st, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "k:1:1: map key longer than 400 characters");
+	free(s);
+}
+
 static void
 test_emit_strings(void **state)
 {
@@ -316,7 +340,9 @@ test_emit_strings(void **state)
 	m = doc_new_map();
 	l = doc_new_list();
 	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
-		doc_map_set(m, strs[i], doc_new_string(strs[i]));
+		/* Control characters are refused in keys (see doc.c). */
+		if (strpbrk(strs[i], "\n\t\a") == NULL)
+			doc_map_set(m, strs[i], doc_new_string(strs[i]));
 		doc_list_append(l, doc_new_string(strs[i]));
 	}
 	roundtrip(m);
@@ -505,6 +531,7 @@ main(void)
 		cmocka_unit_test(test_multi_doc),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_bad_keys),
 		cmocka_unit_test(test_emit_strings),
 		cmocka_unit_test(test_emit_yaml_exact),
 		cmocka_unit_test(test_emit_json_exact),
