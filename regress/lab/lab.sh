@@ -109,8 +109,8 @@ lab_tor_up() {
 	ip -n "$ns" link set tor0 up
 }
 
-# BIRD 2 on the ToR: eBGP AS 64567 to every node, passive, exporting its
-# own network and importing everything.
+# BIRD 2 on the ToR: eBGP AS 64567 (LAB_TOR_AS) to every node, exporting
+# its own network and importing everything.
 lab_tor_conf() {
 	conf=$LAB_DIR/tor-bird.conf
 	{
@@ -122,7 +122,7 @@ lab_tor_conf() {
 		i=1
 		while [ "$i" -le "$LAB_N" ]; do
 			echo "protocol bgp node$i {"
-			echo "  local 198.18.0.254 as 64567;"
+			echo "  local 198.18.0.254 as ${LAB_TOR_AS:-64567};"
 			eval "as=\${LAB_NODE_AS_$i:-\${LAB_NODE_AS:-64512}}"
 			echo "  neighbor 198.18.0.$i as $as;"
 			echo "  ipv4 { import all; export all; };"
@@ -222,6 +222,11 @@ lab_conf() {
 	kernel:
 	  install: true
 	EOF
+	# How long sessions a change removes may wait for their replacements.
+	if [ -n "${LAB_MIGRATION_WAIT:-}" ]; then
+		echo "migrationWaitSeconds: $LAB_MIGRATION_WAIT" \
+		    >>"$LAB_DIR/node$i.yaml"
+	fi
 }
 
 # lab_start I...: tortied on each node, in the foreground (-d) so that
@@ -279,6 +284,85 @@ lab_wait_established() {
 		t=$((t - 1))
 	done
 	return 1
+}
+
+# lab_sessions I: node I's sessions, one "name type state peerAS" line
+# each, sorted (show neighbors -o json; needs jq).
+lab_sessions() {
+	lab_ctl "$1" show neighbors -o json 2>/dev/null |
+	    jq -r '.[] | "\(.name) \(.type) \(.state) \(.peerAS)"' |
+	    LC_ALL=C sort
+}
+
+# lab_wait_sessions I EXPECTED SECONDS: node I's sessions are exactly
+# EXPECTED (lines as lab_sessions prints them, in any order).
+lab_wait_sessions() {
+	lab_wait_text "node$1's sessions" "$2" "$3" lab_sessions "$1"
+}
+
+# lab_wait_text WHAT EXPECTED SECONDS COMMAND...: poll until the sorted
+# output of COMMAND is EXPECTED (sorted here).  On timeout, print the
+# difference as TAP comments and fail.
+lab_wait_text() {
+	_ww=$1
+	_we=$(printf '%s\n' "$2" | LC_ALL=C sort)
+	_wt=$(($3 * 10))
+	shift 3
+	while :; do
+		_wg=$("$@")
+		[ "$_wg" = "$_we" ] && return 0
+		[ "$_wt" -le 0 ] && break
+		sleep 0.1
+		_wt=$((_wt - 1))
+	done
+	echo "# $_ww: expected (-) and got (+):"
+	printf '%s\n' "$_we" >"$LAB_DIR/.expected"
+	printf '%s\n' "$_wg" >"$LAB_DIR/.got"
+	diff -U 100 "$LAB_DIR/.expected" "$LAB_DIR/.got" | tail -n +4 |
+	    sed 's/^/#   /'
+	return 1
+}
+
+# lab_routes NS: the IPv4 routes BGP put into the kernel of the lab
+# namespace NS (n1, n2, ..., tor): tortie's protocol 186 on the nodes,
+# BIRD's on the ToR.  One "prefix via gateway", "prefix dev device" or
+# "blackhole prefix" line each, sorted.
+lab_routes() {
+	case $1 in
+	tor)	_rp=bird ;;
+	*)	_rp=186 ;;
+	esac
+	ip -j -n "$(lab_ns "$1")" -4 route show proto "$_rp" 2>/dev/null |
+	    jq -r '.[] | if .type == "blackhole" then "blackhole \(.dst)"
+		elif .gateway then "\(.dst) via \(.gateway)"
+		else "\(.dst) dev \(.dev)" end' | LC_ALL=C sort
+}
+
+# lab_wait_routes NS EXPECTED SECONDS: lab_routes NS is exactly EXPECTED.
+lab_wait_routes() {
+	lab_wait_text "$1's routes" "$2" "$3" lab_routes "$1"
+}
+
+# lab_blocks I J...: the routes node I's kernel holds for the blocks of
+# nodes J... (lab_routes lines): a blackhole for its own, the others via
+# their node.
+lab_blocks() {
+	_bi=$1
+	shift
+	for _bj in "$@"; do
+		if [ "$_bj" = "$_bi" ]; then
+			echo "blackhole 198.19.$_bj.0/26"
+		else
+			echo "198.19.$_bj.0/26 via 198.18.0.$_bj"
+		fi
+	done
+}
+
+# lab_tor_sessions: the ToR's BGP protocols, "nodeN state" lines, where
+# state is BIRD's BGP state (Established, Active, Connect, ...).
+lab_tor_sessions() {
+	lab_birdc show protocols 2>/dev/null |
+	    awk '$2 == "BGP" { print $1, $6 }' | LC_ALL=C sort
 }
 
 lab_down() {

@@ -1,0 +1,104 @@
+#!/bin/sh
+# Calico's guide "Configure BGP peering", how-to "Configure a global BGP
+# peer": the guide's BGPPeer my-global-peer (AS 64567), pointed at the
+# lab's ToR (BIRD).  Every node gains a Global_ session to it beside its
+# mesh sessions, the ToR learns every node's block, every node installs
+# the ToR's network and its pods reach it; deleting the peer takes all of
+# it away again.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$TOP/regress/lab/lab.sh"
+
+N=3
+lab_init
+lab_up $N tor
+lab_resources $N
+lab_tor_start
+lab_start 1 2 3
+
+GLOBAL="Global_198_18_0_254 global Established 64567"
+TORNET="198.18.254.0/24 via 198.18.0.254"
+
+# mesh I: node I's mesh sessions (IPv4 and IPv6) with the other nodes.
+mesh() {
+	for j in $(seq $N); do
+		[ "$j" = "$1" ] && continue
+		echo "Mesh_198_18_0_$j node-to-node mesh Established 64512"
+		echo "Mesh_2001_db8__$j node-to-node mesh Established 64512"
+	done
+}
+
+tor_established() {
+	lab_tor_sessions | grep -c ' Established$'
+}
+
+for i in 1 2 3; do
+	lab_wait_sessions $i "$(mesh $i)" 30
+	ok $? "node$i: the default mesh, nothing else"
+done
+is "$(tor_established)" 0 "the ToR has no session before the BGPPeer"
+
+cat >"$LAB_DIR/global.yaml" <<'YAML'
+apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata:
+  name: my-global-peer
+spec:
+  peerIP: 198.18.0.254
+  asNumber: 64567
+YAML
+lab_tortiectl apply -f "$LAB_DIR/global.yaml" >/dev/null
+ok $? "the guide's global BGPPeer applied"
+
+for i in 1 2 3; do
+	lab_wait_sessions $i "$(mesh $i; echo "$GLOBAL")" 30
+	ok $? "node$i: mesh sessions and Global_198_18_0_254 (AS 64567)"
+done
+groups=$(for i in 1 2 3; do
+	lab_ctl $i show neighbors -o json |
+	    jq -r '.[] | select(.type == "global") | .group'
+done | sort -u)
+is "$groups" "my-global-peer" "the global sessions' group is the BGPPeer"
+lab_wait_text "the ToR's sessions" "node1 Established
+node2 Established
+node3 Established" 20 lab_tor_sessions
+ok $? "the ToR: a session with every node"
+
+for i in 1 2 3; do
+	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3; echo "$TORNET")" 20
+	ok $? "node$i: the other blocks and the ToR's network in the kernel"
+done
+lab_wait_routes tor "198.18.254.0/24 dev tor0
+$(for j in 1 2 3; do echo "198.19.$j.0/26 via 198.18.0.$j"; done)" 20
+ok $? "the ToR's kernel: every node's block via that node"
+# Calico exports every pool route to an eBGP peer: each node tells the
+# ToR about all three blocks.
+for j in 1 2 3; do
+	n=$(lab_birdc show route protocol "node$j" | grep -c '^198\.19\.')
+	is "$n" 3 "the ToR's table: node$j advertises all three blocks"
+done
+lab_birdc show route 198.19.2.0/26 all | grep -q 'BGP.as_path: 64512$'
+ok $? "the ToR's table: node2's block with AS path 64512"
+
+for i in 1 2 3; do
+	wait_for 5 lab_exec "w$i" ping -c 1 -W 1 198.18.254.1
+	ok $? "pod on node$i reaches the ToR's network"
+done
+lab_ctl 2 node status | grep -Eq \
+    '^\| 198\.18\.0\.254 +\| global +\| up +\| [0-9:]{8} \| Established +\|$'
+ok $? "node status on node2: the ToR as a global peer, up"
+
+lab_tortiectl delete bgppeer my-global-peer >/dev/null
+ok $? "the global BGPPeer deleted"
+for i in 1 2 3; do
+	lab_wait_sessions $i "$(mesh $i)" 20
+	ok $? "node$i: back to the mesh alone"
+done
+for i in 1 2 3; do
+	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3)" 20
+	ok $? "node$i: the ToR's network withdrawn, the blocks kept"
+done
+lab_wait_routes tor "198.18.254.0/24 dev tor0" 20
+ok $? "the ToR's kernel: no block left"
+is "$(tor_established)" 0 "the ToR: no session left"
+
+done_testing
