@@ -570,6 +570,7 @@ static struct bufferevent *
 metrics_newconn(struct event_base *base, void *arg)
 {
 	struct metrics_conn	*c;
+	struct evconnlistener	*lev;
 	struct timeval		 tv = { METRICS_DEADLINE_S, 0 };
 
 	(void)arg;
@@ -589,7 +590,8 @@ metrics_newconn(struct event_base *base, void *arg)
 	evtimer_add(c->deadline, &tv);
 	TAILQ_INSERT_TAIL(&m_conns, c, entry);
 	if (++m_nconns >= METRICS_MAX_CONNS && m_sock != NULL && !m_paused) {
-		evconnlistener_disable(evhttp_bound_socket_get_listener(m_sock));
+		lev = evhttp_bound_socket_get_listener(m_sock);
+		evconnlistener_disable(lev);
 		m_paused = 1;
 	}
 	return c->bev;

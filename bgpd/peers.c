@@ -301,8 +301,9 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
 		if (peer_should_drain(p, added)) {
 			p->draining = 1;
 			p->drain_ms = mono_ms();
-			log_info("session %s: removed from the plan, kept until "
-			    "the sessions replacing it are up (at most %u s)%s",
+			log_info("session %s: removed from the plan, kept "
+			    "until the sessions replacing it are up (at most "
+			    "%u s)%s",
 			    p->conf.name, td->conf.d.migration_wait,
 			    peer_log_tail(p, p->st.state, p->st.lasterr, tail,
 			    sizeof(tail)));
