@@ -322,4 +322,27 @@ grep 'tortied\[[0-9]*\]: session Mesh_198_18_0_2: ' "$log" | tail -2 |
 grep -Eq 'tortied\[[0-9]+\]: session Mesh_198_18_0_2: Established -> [A-Za-z]+ peer=198\.18\.0\.2 as=64512 group=mesh state=[A-Za-z]+ reason="[^"]* [^"]*"$' "$log"
 ok $? "log: the session going down, its reason quoted"
 
+# tortie.yaml's logSeverityScreen wins over the BGPConfiguration's (Info).
+reload_node1() {
+	_r=$(lab_exec n1 curl -s --max-time 2 "$URL" |
+	    awk '$1 == "tortie_config_reloads_total" { print $2 }')
+	lab_ctl 1 reload >/dev/null
+	wait_for 10 metric_ge tortie_config_reloads_total $((_r + 1))
+}
+node1_conf 198.18.0.1:9180
+echo 'logSeverityScreen: warning' >>"$LAB_DIR/node1.yaml"
+reload_node1
+n1=$(parent_events)
+lab_start 2
+lab_wait_established 1 1 30
+ok $? "node2 back again: Established"
+sleep 1
+is "$(parent_events)" "$n1" \
+    "tortie.yaml logSeverityScreen warning overrides the BGPConfiguration"
+node1_conf 198.18.0.1:9180
+echo 'logSeverityScreen: Verbose' >>"$LAB_DIR/node1.yaml"
+reload_node1
+grep -q 'logSeverityScreen "Verbose" is not Trace, Debug, Info, Warning, Error or Fatal' "$log"
+ok $? "an unknown logSeverityScreen in tortie.yaml is reported"
+
 done_testing
