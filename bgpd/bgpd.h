@@ -41,7 +41,8 @@ struct child {
 	int			 connected;	/* iev is live */
 	int			 hello;		/* sandboxed and talking */
 	int			 removing;	/* group gone: no restart */
-	unsigned int		 restarts;
+	unsigned int		 restarts;	/* back-off, reset after a while */
+	uint64_t		 restarts_total;
 	uint64_t		 started_ms;
 	struct event		*restart_ev;
 };
@@ -90,6 +91,7 @@ int	 config_compute(struct daemon_conf *, struct plan *, char *, size_t);
 int	 config_reload(void);
 const struct plan *config_plan(void);
 struct ds *config_ds(void);
+int	 config_ds_up(void);
 void	 config_cleanup(void);
 
 /* nodestatus.c */
@@ -155,7 +157,6 @@ int	 metrics_family(struct evbuffer *, const char *, const char *,
 	    const char *);
 int	 metrics_sample(struct evbuffer *, const char *, const char *const *,
 	    size_t, uint64_t);
-int	 metrics_parse_listen(const char *, struct bgpd_addr *, uint16_t *);
 
 /* exe_<os>.c */
 int	 exe_dir(char *, size_t);

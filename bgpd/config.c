@@ -32,6 +32,7 @@
 #define HOLDTIME_DEFAULT	240	/* BIRD's hold time */
 
 static struct plan	*cur_plan;
+static int		 cur_ds_up;	/* the last load worked */
 static struct ds	*cur_ds;
 static char		*cur_ds_key;	/* type:path the handle is for */
 static struct event	*watch_ev;
@@ -67,6 +68,7 @@ config_compute(struct daemon_conf *c, struct plan *plan, char *err,
 	res_set_init(&set);
 	if (ds_reopen(c, err, errlen) == -1)
 		return -1;
+	cur_ds_up = 0;
 	if (ds_load(cur_ds, &set, &errs, &derr) == -1) {
 		snprintf(err, errlen, "datastore %s: %s", c->d.ds_path,
 		    derr.msg);
@@ -74,6 +76,7 @@ config_compute(struct daemon_conf *c, struct plan *plan, char *err,
 		res_errors_free(&errs);
 		return -1;
 	}
+	cur_ds_up = 1;
 	if (errs.n > 0) {
 		for (i = 0; i < errs.n; i++)
 			log_warnx("%s", errs.msgs[i]);
@@ -430,6 +433,12 @@ struct ds *
 config_ds(void)
 {
 	return cur_ds;
+}
+
+int
+config_ds_up(void)
+{
+	return cur_ds_up;
 }
 
 void

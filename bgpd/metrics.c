@@ -405,11 +405,7 @@ metrics_render_sessions(struct evbuffer *b)
 	return 0;
 }
 
-/*
- * A sessiond's restart count starts afresh once it has run for a while
- * (its back-off), so this counter can go back to 1; Prometheus takes
- * that as a counter reset.
- */
+/* Restarts since tortied started (never reset, unlike the back-off). */
 static int
 metrics_render_children(struct evbuffer *b)
 {
@@ -425,13 +421,13 @@ metrics_render_children(struct evbuffer *b)
 	if (td->rib != NULL) {
 		l[1] = "ribd";
 		if (metrics_sample(b, "tortie_child_restarts_total", l, 2,
-		    td->rib->restarts) == -1)
+		    td->rib->restarts_total) == -1)
 			return -1;
 	}
 	if (td->kroute != NULL) {
 		l[1] = "kroute";
 		if (metrics_sample(b, "tortie_child_restarts_total", l, 2,
-		    td->kroute->restarts) == -1)
+		    td->kroute->restarts_total) == -1)
 			return -1;
 	}
 	l[1] = "sessiond";
@@ -441,10 +437,14 @@ metrics_render_children(struct evbuffer *b)
 			continue;
 		l[3] = c->name;
 		if (metrics_sample(b, "tortie_child_restarts_total", l, 2,
-		    c->restarts) == -1)
+		    c->restarts_total) == -1)
 			return -1;
 	}
-	return 0;
+	if (metrics_family(b, "tortie_datastore_up", "gauge",
+	    "1 when the last load of the datastore worked.") == -1)
+		return -1;
+	return metrics_sample(b, "tortie_datastore_up", NULL, 0,
+	    config_ds_up());
 }
 
 static int
@@ -485,45 +485,6 @@ metrics_render(struct evbuffer *b)
 	return 0;
 }
 
-/*
- * "198.18.0.1:9179" or "[2001:db8::1]:9179".  The host must be an
- * address: a name would need a resolver, which could block.
- */
-int
-metrics_parse_listen(const char *s, struct bgpd_addr *a, uint16_t *port)
-{
-	char		 host[ADDRSTRLEN + 2];
-	const char	*colon, *h;
-	char		*end;
-	size_t		 n;
-	long		 l;
-
-	if (s == NULL || (colon = strrchr(s, ':')) == NULL)
-		return -1;
-	h = s;
-	n = (size_t)(colon - s);
-	if (s[0] == '[') {
-		if (n < 3 || s[n - 1] != ']')
-			return -1;
-		h = s + 1;
-		n -= 2;
-	}
-	if (n == 0 || n >= sizeof(host))
-		return -1;
-	memcpy(host, h, n);
-	host[n] = '\0';
-	if (addr_parse(host, a) == -1 || (s[0] == '[') != (a->af == AF_INET6))
-		return -1;
-	if (colon[1] < '1' || colon[1] > '9')
-		return -1;
-	errno = 0;
-	l = strtol(colon + 1, &end, 10);
-	if (errno != 0 || *end != '\0' || l < 1 || l > 65535)
-		return -1;
-	*port = (uint16_t)l;
-	return 0;
-}
-
 static int
 metrics_socket(const char *where)
 {
@@ -533,7 +494,7 @@ metrics_socket(const char *where)
 	uint16_t		 port;
 	int			 fd, on = 1;
 
-	if (metrics_parse_listen(where, &a, &port) == -1) {
+	if (addr_port_parse(where, &a, &port) == -1) {
 		log_warnx("metrics.listen \"%s\": not address:port (an IPv6 "
 		    "address in brackets)", where);
 		return -1;

@@ -397,6 +397,7 @@ child_exited(struct child *c, int status)
 	if (delay > RESTART_MAX_S)
 		delay = RESTART_MAX_S;
 	c->restarts++;
+	c->restarts_total++;
 	log_warnx("peer group %s: restarting sessiond in %llu s", c->label,
 	    (unsigned long long)delay);
 	evt_after_ms(c->restart_ev, delay * 1000);

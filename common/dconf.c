@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "dconf.h"
@@ -34,6 +35,7 @@ static int	 dc_str(struct dconf_ctx *, const struct doc_node *,
 		    const char *, char **);
 static int	 dc_str_req(struct dconf_ctx *, const struct doc_node *,
 		    const char *, char **);
+static int	 dc_severity_ok(const char *);
 static int	 dc_bool(struct dconf_ctx *, const struct doc_node *,
 		    const char *, int *);
 static int	 dc_uint(struct dconf_ctx *, const struct doc_node *,
@@ -133,6 +135,19 @@ dc_str_req(struct dconf_ctx *x, const struct doc_node *n, const char *key,
 	if (n->type == DOC_NULL || (n->raw != NULL && n->raw[0] == '\0'))
 		return dc_fail(x, n, key, "must not be empty");
 	return dc_str(x, n, key, dst);
+}
+
+static int
+dc_severity_ok(const char *v)
+{
+	static const char *const ok[] = { "Fatal", "Error", "Warning",
+	    "Info", "Debug", "Trace" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strcasecmp(v, ok[i]) == 0)
+			return 1;
+	return 0;
 }
 
 static int
@@ -280,9 +295,17 @@ dc_metrics(struct dconf_ctx *x, const struct doc_node *m, struct dconf *c)
 	for (i = 0; i < m->n; i++) {
 		p = &m->pairs[i];
 		if (strcmp(p->key, "listen") == 0) {
+			struct bgpd_addr	 a;
+			uint16_t		 port;
+
 			if (dc_str(x, p->val, "metrics.listen",
 			    &c->metrics_listen) == -1)
 				return -1;
+			if (c->metrics_listen != NULL &&
+			    addr_port_parse(c->metrics_listen, &a, &port) == -1)
+				return dc_fail(x, p->val, "metrics.listen",
+				    "expected address:port ([IPv6]:port), "
+				    "found \"%s\"", c->metrics_listen);
 		} else
 			return dc_fail(x, p->val, "metrics",
 			    "unknown key \"%s\"", p->key);
@@ -339,6 +362,10 @@ dc_top(struct dconf_ctx *x, const struct doc_node *m, struct dconf *c)
 		} else if (strcmp(k, "logSeverityScreen") == 0) {
 			if (dc_str(x, p->val, k, &c->log_severity) == -1)
 				return -1;
+			if (c->log_severity != NULL &&
+			    !dc_severity_ok(c->log_severity))
+				return dc_fail(x, p->val, k, "expected Fatal, "
+				    "Error, Warning, Info, Debug or Trace");
 		} else
 			return dc_fail(x, p->val, k, "unknown key");
 	}

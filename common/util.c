@@ -63,6 +63,42 @@ prefix_parse(const char *s, struct bgpd_addr *a, int *plen)
 	return 0;
 }
 
+/* "a.b.c.d:port" or "[v6]:port", port 1-65535. */
+int
+addr_port_parse(const char *s, struct bgpd_addr *a, uint16_t *port)
+{
+	char		 host[ADDRSTRLEN + 2];
+	const char	*colon, *h;
+	char		*end;
+	size_t		 n;
+	long		 l;
+
+	if (s == NULL || (colon = strrchr(s, ':')) == NULL)
+		return -1;
+	h = s;
+	n = (size_t)(colon - s);
+	if (s[0] == '[') {
+		if (n < 3 || s[n - 1] != ']')
+			return -1;
+		h = s + 1;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof(host))
+		return -1;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	if (addr_parse(host, a) == -1 || (s[0] == '[') != (a->af == AF_INET6))
+		return -1;
+	if (colon[1] < '1' || colon[1] > '9')
+		return -1;
+	errno = 0;
+	l = strtol(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || l < 1 || l > 65535)
+		return -1;
+	*port = (uint16_t)l;
+	return 0;
+}
+
 const char *
 addr_ntop(const struct bgpd_addr *a, char *buf, size_t len)
 {

@@ -31,6 +31,7 @@ _Static_assert(sizeof(struct bgpd_addr) == 20, "bgpd_addr size");
 /* util.c */
 int		 addr_parse(const char *, struct bgpd_addr *);
 int		 prefix_parse(const char *, struct bgpd_addr *, int *);
+int		 addr_port_parse(const char *, struct bgpd_addr *, uint16_t *);
 const char	*addr_ntop(const struct bgpd_addr *, char *, size_t);
 int		 addr_cmp(const struct bgpd_addr *, const struct bgpd_addr *);
 int		 addr_is_unspec(const struct bgpd_addr *);

@@ -2,10 +2,11 @@
  * tortiectl: control and resource tool for tortie.
  *
  *	tortiectl [-s socket] node status [-o json]
- *	tortiectl [-s socket] show neighbors|rib|fib [-o json] [prefix]
+ *	tortiectl [-s socket] show summary|neighbors|rib|fib [-o json] [prefix]
  *	tortiectl [-s socket] reload
  *	tortiectl [-c tortie.yaml | -D dir] plan --node NAME [-o json]
  *	tortiectl [-c tortie.yaml | -D dir] apply|create|replace -f FILE|-
+ *	    (apply, create, replace, patch, label, delete: --dry-run)
  *	tortiectl [-c tortie.yaml | -D dir] get KIND [NAME...] [-o yaml|json|wide]
  *	tortiectl [-c tortie.yaml | -D dir] patch KIND NAME -p JSON
  *	tortiectl [-c tortie.yaml | -D dir] delete KIND NAME... | -f FILE
@@ -28,8 +29,8 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: tortiectl [-s socket] node status [-o json]\n"
-	    "       tortiectl [-s socket] show neighbors|rib|fib [-o json] "
-	    "[prefix]\n"
+	    "       tortiectl [-s socket] show summary|neighbors|rib|fib "
+	    "[-o json] [prefix]\n"
 	    "       tortiectl [-s socket] reload\n"
 	    "       tortiectl [-c tortie.yaml | -D dir] plan --node NAME "
 	    "[-o json]\n"
@@ -42,7 +43,9 @@ usage(void)
 	    "       tortiectl [-c tortie.yaml | -D dir] delete KIND NAME... "
 	    "| -f FILE\n"
 	    "       tortiectl [-c tortie.yaml | -D dir] label KIND NAME "
-	    "key=value [--overwrite] | key --remove\n");
+	    "key=value [--overwrite] | key --remove\n"
+	    "       (apply, create, replace, patch, label and delete take "
+	    "--dry-run)\n");
 	exit(1);
 }
 

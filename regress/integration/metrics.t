@@ -342,7 +342,7 @@ is "$(parent_events)" "$n1" \
 node1_conf 198.18.0.1:9180
 echo 'logSeverityScreen: Verbose' >>"$LAB_DIR/node1.yaml"
 reload_node1
-grep -q 'logSeverityScreen "Verbose" is not Trace, Debug, Info, Warning, Error or Fatal' "$log"
-ok $? "an unknown logSeverityScreen in tortie.yaml is reported"
+grep -q 'reload failed, keeping the running configuration: .*logSeverityScreen: expected Fatal, Error, Warning, Info, Debug or Trace' "$log"
+ok $? "an unknown logSeverityScreen in tortie.yaml is refused"
 
 done_testing

@@ -137,6 +137,12 @@ test_errors(void **state)
 	expect_error("routerID: 0.0.0.0\n",
 	    "tortie.yaml:1:11: routerID: 0.0.0.0 is not a valid BGP "
 	    "identifier");
+	expect_error("metrics:\n  listen: 9179\n",
+	    "tortie.yaml:2:11: metrics.listen: expected address:port "
+	    "([IPv6]:port), found \"9179\"");
+	expect_error("logSeverityScreen: loud\n",
+	    "tortie.yaml:1:20: logSeverityScreen: expected Fatal, Error, "
+	    "Warning, Info, Debug or Trace");
 	expect_error("datastore: [a]\n",
 	    "tortie.yaml:1:12: datastore: expected a map");
 	expect_error("- a\n",

@@ -50,6 +50,12 @@ fsm_state_name(uint32_t s)
 	return s < FSM_STATE_MAX ? n[s] : "Unknown";
 }
 
+int
+config_ds_up(void)
+{
+	return 1;
+}
+
 const char *
 peer_type_name(uint8_t t)
 {
@@ -236,21 +242,21 @@ test_parse_listen(void **state)
 	size_t			 i;
 
 	(void)state;
-	assert_int_equal(metrics_parse_listen("127.0.0.1:9179", &a, &port),
+	assert_int_equal(addr_port_parse("127.0.0.1:9179", &a, &port),
 	    0);
 	assert_int_equal(a.af, AF_INET);
 	assert_int_equal(port, 9179);
-	assert_int_equal(metrics_parse_listen("[2001:db8::1]:65535", &a,
+	assert_int_equal(addr_port_parse("[2001:db8::1]:65535", &a,
 	    &port), 0);
 	assert_int_equal(a.af, AF_INET6);
 	assert_int_equal(port, 65535);
 	assert_string_equal(inet_ntop(AF_INET6, &a.v6, buf, sizeof(buf)),
 	    "2001:db8::1");
-	assert_int_equal(metrics_parse_listen("0.0.0.0:1", &a, &port), 0);
+	assert_int_equal(addr_port_parse("0.0.0.0:1", &a, &port), 0);
 	assert_int_equal(port, 1);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(metrics_parse_listen(bad[i], &a, &port), -1);
-	assert_int_equal(metrics_parse_listen(NULL, &a, &port), -1);
+		assert_int_equal(addr_port_parse(bad[i], &a, &port), -1);
+	assert_int_equal(addr_port_parse(NULL, &a, &port), -1);
 }
 
 /*
@@ -388,6 +394,7 @@ fake_child(const char *name, unsigned int restarts, int removing)
 	assert_non_null(c);
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	c->restarts = restarts;
+	c->restarts_total = restarts;
 	c->removing = removing;
 	return c;
 }
@@ -497,7 +504,8 @@ test_render(void **state)
 	    "tortie_config_reloads_total",
 	    "tortie_config_reload_failures_total",
 	    "tortie_config_last_reload_success",
-	    "tortie_child_restarts_total", "tortie_build_info" };
+	    "tortie_child_restarts_total", "tortie_datastore_up",
+	    "tortie_build_info" };
 	struct evbuffer	*b = evbuffer_new();
 	struct expo	 x;
 	char		*s, *copy;
@@ -512,8 +520,9 @@ test_render(void **state)
 	assert_int_equal(x.nfam, sizeof(families) / sizeof(families[0]));
 	for (i = 0; i < x.nfam; i++)
 		assert_string_equal(x.fam[i], families[i]);
-	/* 13 one-line families and a 6-state set per session, 8 others. */
-	assert_int_equal(x.nseries, 2 * (13 + 6) + 8);
+	/* 13 one-line families and a 6-state set per session, 9 others. */
+	assert_int_equal(x.nseries, 2 * (13 + 6) + 9);
+	assert_true(has_line(s, "tortie_datastore_up 1"));
 	expo_free(&x);
 	free(copy);
 
@@ -601,8 +610,8 @@ test_render_empty(void **state)
 	assert_int_equal(metrics_render(b), 0);
 	s = drain(b);
 	check_exposition(s, &x);
-	assert_int_equal(x.nfam, 19);
-	assert_int_equal(x.nseries, 8);
+	assert_int_equal(x.nfam, 20);
+	assert_int_equal(x.nseries, 9);
 	expo_free(&x);
 	free(s);
 	evbuffer_free(b);
