@@ -243,6 +243,7 @@ session_to_peer(const struct plan *plan, const struct plan_session *s,
 	p->nexthop = s->next_hop == PLAN_NH_SELF ? NEXTHOP_SELF :
 	    s->next_hop == PLAN_NH_KEEP ? NEXTHOP_KEEP : NEXTHOP_AUTO;
 	p->ttl_security = s->ttl_security;
+	p->max_prefix = s->max_prefix;
 	p->allow_local_as = (uint8_t)(s->allow_local_as > 255 ? 255 :
 	    s->allow_local_as);
 	if (s->pw_state == PLAN_PW_OK) {

@@ -34,6 +34,7 @@
 #define PLAN_ASPATH_MAX		64	/* asPathPrefix; Calico has no cap */
 #define PLAN_IFNAME_MAX		16	/* interface glob, 15 chars + NUL */
 #define PLAN_DEFAULT_PRIORITY	1024	/* ipv4/ipv6NormalRoutePriority */
+#define PLAN_MAX_PREFIX_KEY	"tortie.io/max-prefix"	/* BGPPeer annotation */
 
 enum plan_type {
 	PLAN_MESH,		/* "node-to-node mesh" */
@@ -110,6 +111,7 @@ struct plan_session {
 	struct bgpd_addr reachable_by;	/* host route gateway */
 	enum res_failure_detection failure_detection;	/* not yet used */
 	enum res_restart_mode restart_mode;		/* not yet used */
+	uint32_t	 max_prefix;	/* 0: no limit (tortie.io/max-prefix) */
 };
 
 /* One BGPFilter rule, with Calico's defaults applied. */

@@ -102,6 +102,9 @@ plan_json_session(struct jsonw *jw, const struct plan *p,
 		jw_null(jw, "keepaliveTime");
 	jw_int(jw, "allowLocalAS", s->allow_local_as);
 	plan_json_filters(jw, p, s);
+	/* An extension of INTERFACES.md: only there when a limit is set. */
+	if (s->max_prefix > 0)
+		jw_uint(jw, "maxPrefix", s->max_prefix);
 	jw_obj_close(jw);
 }
 

@@ -355,6 +355,35 @@ plan_render_extras(struct plan_ctx *ctx, const struct plan_entry *e,
 		    bp_name(bp));
 }
 
+/*
+ * A prefix limit per BGPPeer, default off.  Calico has no field for it:
+ * tortie reads the annotation tortie.io/max-prefix (a positive count);
+ * more prefixes than that from one session close it with Cease/1.
+ */
+static void
+plan_render_max_prefix(struct plan_ctx *ctx, const struct res_bgppeer *bp,
+    struct plan_session *s)
+{
+	const struct res_meta	*m = &bp->meta;
+	const char		*v = NULL, *errstr;
+	size_t			 i;
+	long long		 n;
+
+	for (i = 0; i < m->nannotations; i++)
+		if (strcmp(m->annotations[i].key, PLAN_MAX_PREFIX_KEY) == 0)
+			v = m->annotations[i].value;
+	if (v == NULL)
+		return;
+	n = strtonum(v, 1, UINT32_MAX, &errstr);
+	if (errstr != NULL) {
+		plan_warn(ctx, "BGPPeer %s: annotation %s \"%s\" is %s: no "
+		    "prefix limit", bp_name(bp), PLAN_MAX_PREFIX_KEY, v,
+		    errstr);
+		return;
+	}
+	s->max_prefix = (uint32_t)n;
+}
+
 static int
 plan_render(struct plan_ctx *ctx, const struct plan_entry *e)
 {
@@ -396,6 +425,7 @@ plan_render(struct plan_ctx *ctx, const struct plan_entry *e)
 	    bp->spec.num_allowed_local_as_numbers > 0)
 		s->allow_local_as = bp->spec.num_allowed_local_as_numbers;
 	plan_render_extras(ctx, e, s);
+	plan_render_max_prefix(ctx, bp, s);
 	return plan_session_filters(ctx, bp, s);
 }
 
