@@ -118,6 +118,16 @@ lab_tor_conf() {
 		echo "log \"$LAB_DIR/tor-bird.log\" all;"
 		echo "protocol device { }"
 		echo "protocol direct { ipv4; interface \"tor0\"; }"
+		# LAB_TOR_STATIC=N: N more /24s (198.18.128.0/24 up) to export.
+		if [ "${LAB_TOR_STATIC:-0}" -gt 0 ]; then
+			echo "protocol static { ipv4;"
+			k=0
+			while [ "$k" -lt "$LAB_TOR_STATIC" ]; do
+				echo "  route 198.18.$((128 + k)).0/24 blackhole;"
+				k=$((k + 1))
+			done
+			echo "}"
+		fi
 		echo "protocol kernel { ipv4 { export all; }; }"
 		i=1
 		while [ "$i" -le "$LAB_N" ]; do
