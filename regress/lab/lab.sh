@@ -135,6 +135,9 @@ lab_tor_conf() {
 			echo "  local 198.18.0.254 as ${LAB_TOR_AS:-64567};"
 			eval "as=\${LAB_NODE_AS_$i:-\${LAB_NODE_AS:-64512}}"
 			echo "  neighbor 198.18.0.$i as $as;"
+			# A neighbour on the switch, for iBGP (LAB_TOR_AS
+			# 64512) too: next hops resolve without an IGP.
+			echo "  direct;"
 			echo "  ipv4 { import all; export all; };"
 			echo "}"
 			i=$((i + 1))
