@@ -1,0 +1,138 @@
+#!/bin/sh
+# Calico's guide "Configure BGP peering", how-to "Disable the default BGP
+# node-to-node mesh", with nothing to replace it: `tortiectl --dry-run`
+# warns that every node is cut off and changes nothing; the guide's patch
+# then makes every node keep its mesh sessions (and routes) for
+# migrationWaitSeconds, in case replacements come, and drop them after:
+# the blocks leave the kernels and pods stop reaching each other, as the
+# guide warns.  Turning the mesh back on restores everything.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$TOP/regress/lab/lab.sh"
+
+N=3
+WAIT=4
+LAB_MIGRATION_WAIT=$WAIT
+lab_init
+lab_up $N
+lab_resources $N
+lab_start 1 2 3
+
+MESHOFF='{"spec": {"nodeToNodeMeshEnabled": false}}'
+
+# mesh I: node I's mesh sessions (IPv4 and IPv6) with the other nodes.
+mesh() {
+	for j in $(seq $N); do
+		[ "$j" = "$1" ] && continue
+		echo "Mesh_198_18_0_$j node-to-node mesh Established 64512"
+		echo "Mesh_2001_db8__$j node-to-node mesh Established 64512"
+	done
+}
+
+# draining I: node I's sessions that are draining, as "name state".
+draining() {
+	lab_ctl "$1" show neighbors -o json |
+	    jq -r '.[] | select(.draining) | "\(.name) \(.state)"' |
+	    LC_ALL=C sort
+}
+
+neighbors_digest() {
+	for i in $(seq $N); do
+		lab_ctl $i show neighbors -o json |
+		    jq -r '.[] | "\(.name) \(.since) \(.draining)"'
+	done
+}
+
+dssum() {
+	(cd "$LAB_DS" && find . -type f | LC_ALL=C sort | xargs cat) |
+	    sha256sum
+}
+
+for i in $(seq $N); do
+	lab_wait_sessions $i "$(mesh $i)" 30
+	ok $? "node$i: the default mesh"
+	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3)" 20
+	ok $? "node$i: the other nodes' blocks"
+done
+wait_for 5 lab_exec w1 ping -c 1 -W 1 198.19.2.2
+ok $? "pod on node1 reaches pod on node2"
+
+# Know before you apply.
+before=$(neighbors_digest)
+sum=$(dssum)
+lab_tortiectl patch bgpconfiguration default -p "$MESHOFF" --dry-run \
+    >"$LAB_DIR/dry.out" 2>"$LAB_DIR/dry.err"
+is "$?" 0 "dry run of the guide's patch: exit 0"
+sed 's/^/# /' "$LAB_DIR/dry.err"
+for i in 1 2 3; do
+	others=$(seq $N | grep -vx $i | sed 's/^/node/' | paste -sd, - |
+	    sed 's/,/, /g')
+	grep -Fxq "WARNING: node$i would have no session carrying the blocks of $others (pod networking between them breaks)" \
+	    "$LAB_DIR/dry.err"
+	ok $? "dry run warns: node$i cut off from $others"
+	grep -Fxq "node$i: -Mesh_198_18_0_$((i % N + 1))" "$LAB_DIR/dry.out"
+	ok $? "dry run: node$i loses Mesh_198_18_0_$((i % N + 1))"
+done
+is "$(dssum)" "$sum" "dry run: the datastore is unchanged"
+sleep 1
+is "$(neighbors_digest)" "$before" "dry run: no node touched a session"
+
+# The guide's patch.
+lab_tortiectl patch bgpconfiguration default -p "$MESHOFF" >/dev/null
+ok $? "the mesh disabled"
+for i in $(seq $N); do
+	lab_wait_text "node$i's draining sessions" "$(mesh $i |
+	    awk '{ print $1, "Established" }')" 10 draining $i
+	ok $? "node$i: the mesh sessions are kept, draining, for now"
+done
+start=$(date +%s)
+for i in $(seq $N); do
+	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3)" 1
+	ok $? "node$i: the blocks stay while the sessions drain"
+done
+lab_exec w1 ping -c 1 -W 1 198.19.2.2 >/dev/null
+ok $? "pod on node1 still reaches pod on node2 while they drain"
+
+for i in $(seq $N); do
+	lab_wait_sessions $i "" $((WAIT + 10))
+	ok $? "node$i: no session left"
+done
+took=$(($(date +%s) - start))
+diag "sessions removed about $took s after draining began (wait $WAIT s)"
+[ "$took" -ge $((WAIT - 2)) ]
+ok $? "the sessions were kept for the migration wait"
+for i in $(seq $N); do
+	lab_wait_routes "n$i" "blackhole 198.19.$i.0/26" 10
+	ok $? "node$i: only its own blackhole left"
+done
+lab_exec w1 ping -c 2 -W 1 198.19.2.2 >/dev/null
+[ $? -ne 0 ]
+ok $? "pod on node1 no longer reaches pod on node2 (the guide's warning)"
+
+out=$(lab_ctl 1 node status)
+printf '%s\n' "$out" | sed 's/^/# /'
+is "$out" "tortie process is running.
+
+IPv4 BGP status
+No IPv4 peers found.
+
+IPv6 BGP status
+No IPv6 peers found." "node status: no peers in either family"
+
+# And back.
+lab_tortiectl patch bgpconfiguration default \
+    -p '{"spec": {"nodeToNodeMeshEnabled": true}}' --dry-run \
+    >/dev/null 2>"$LAB_DIR/dry.err"
+is "$(cat "$LAB_DIR/dry.err")" "" "dry run of mesh on: no warning"
+lab_tortiectl patch bgpconfiguration default \
+    -p '{"spec": {"nodeToNodeMeshEnabled": true}}' >/dev/null
+ok $? "the mesh enabled again"
+for i in $(seq $N); do
+	lab_wait_sessions $i "$(mesh $i)" 30
+	ok $? "node$i: the mesh is back"
+	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3)" 20
+	ok $? "node$i: the blocks are back"
+done
+wait_for 5 lab_exec w1 ping -c 1 -W 1 198.19.2.2
+ok $? "pod on node1 reaches pod on node2 again"
+
+done_testing
