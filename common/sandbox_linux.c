@@ -8,6 +8,7 @@
  * process or create a socket its role does not need.
  */
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -31,9 +32,9 @@ static const int sc_base[] = {
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
 	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(recvfrom),
 	SCMP_SYS(sendto), SCMP_SYS(close), SCMP_SYS(exit),
-	SCMP_SYS(exit_group), SCMP_SYS(brk), SCMP_SYS(mmap),
+	SCMP_SYS(exit_group), SCMP_SYS(brk),
 	SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
-	SCMP_SYS(mprotect), SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
 	SCMP_SYS(rt_sigaction), SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait),
 	SCMP_SYS(epoll_ctl), SCMP_SYS(poll), SCMP_SYS(ppoll),
 	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(time),
@@ -44,7 +45,7 @@ static const int sc_base[] = {
 	SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid),
 	SCMP_SYS(getegid), SCMP_SYS(getrlimit), SCMP_SYS(prlimit64),
 	SCMP_SYS(sigaltstack), SCMP_SYS(shutdown), SCMP_SYS(getsockopt),
-	SCMP_SYS(rseq), SCMP_SYS(set_robust_list), SCMP_SYS(tgkill),
+	SCMP_SYS(rseq), SCMP_SYS(set_robust_list),
 };
 
 /* sessiond: TCP sessions (dial, options, MD5, TTL). */
@@ -88,14 +89,28 @@ sc_load(enum tortie_role role)
 	 */
 	r |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket),
 	    1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	/*
+	 * Write xor execute: no memory becomes executable after start-up.
+	 * Signals only to this process (raise(3), abort(3)), never to a
+	 * sibling running as the same user.
+	 */
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
+	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
 	switch (role) {
 	case ROLE_SESSION:
 		r |= sc_allow(ctx, sc_session,
 		    sizeof(sc_session) / sizeof(sc_session[0]));
+		/* TCP only: no raw or datagram sockets. */
 		r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket),
-		    1, SCMP_A0(SCMP_CMP_EQ, AF_INET));
+		    2, SCMP_A0(SCMP_CMP_EQ, AF_INET),
+		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_STREAM));
 		r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket),
-		    1, SCMP_A0(SCMP_CMP_EQ, AF_INET6));
+		    2, SCMP_A0(SCMP_CMP_EQ, AF_INET6),
+		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_STREAM));
 		break;
 	case ROLE_KROUTE:
 		r |= sc_allow(ctx, sc_kroute,

@@ -115,9 +115,14 @@ sessiond netlink-dump SIGSYS
 # sessiond: TCP, and nothing else of the kind...
 sessiond inet allowed
 sessiond connect Connection refused
-# ... but its filter allows AF_INET sockets of any type: a raw socket is
-# stopped only by the missing CAP_NET_RAW, not by seccomp.
-sessiond raw Operation not permitted
+# ... TCP only: raw and datagram sockets are killed by the filter itself,
+# not merely refused for want of CAP_NET_RAW.
+sessiond raw SIGSYS
+sessiond udp6 SIGSYS
+# Write xor execute in every role: no page becomes executable.
+sessiond mprotect-exec SIGSYS
+ribd mprotect-exec SIGSYS
+kroute mprotect-exec SIGSYS
 # ribd: its pipes only.
 ribd inet SIGSYS
 ribd udp6 SIGSYS
@@ -132,12 +137,12 @@ kroute raw SIGSYS
 kroute connect SIGSYS
 EOF
 
-# Signals to a sibling: kill(2) is not allowed, but tgkill(2) is (for
-# raise(3) and abort(3)) and takes any pid of the same user, so a
-# compromised child can signal the other children (signal 0 here).
+# Signals to a sibling: kill(2) is not allowed, and tgkill(2) only to the
+# process itself (raise(3), abort(3)): a compromised child cannot signal
+# the other children, which run as the same user.
 for role in sessiond ribd kroute; do
 	probe "$role" kill SIGSYS "$SIBLING"
-	probe "$role" tgkill allowed "$SIBLING"
+	probe "$role" tgkill SIGSYS "$SIBLING"
 done
 kill "$SIBLING"
 # A newer role, if this build has it: no files, no programs.
