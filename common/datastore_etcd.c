@@ -974,7 +974,7 @@ ds_open_etcd(const struct ds_etcd_conf *conf, int flags, struct ds_err *err)
 	eb = xcalloc(1, sizeof(*eb));
 	eb->c = etcd_client_new(conf->endpoints, conf->nendpoints,
 	    conf->ca_file, conf->cert_file, conf->key_file, conf->timeout_ms,
-	    msg, sizeof(msg));
+	    conf->confined, msg, sizeof(msg));
 	if (eb->c == NULL) {
 		ds_seterr(err, DS_EINVAL, "etcdv3: %s", msg);
 		free(eb);

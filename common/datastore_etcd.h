@@ -41,6 +41,7 @@ struct ds_etcd_conf {
 	const char	*cert_file;	/* client certificate, or NULL */
 	const char	*key_file;	/* its key (NULL: in cert_file) */
 	int		 timeout_ms;	/* 0: DS_ETCD_TIMEOUT_MS */
+	int		 confined;	/* no files or resolver after open */
 };
 
 enum ds_etcd_state {

@@ -144,7 +144,7 @@ struct etcd_areq_cb {
 };
 
 struct etcd_client *etcd_client_new(const char *const *, int, const char *,
-		    const char *, const char *, int, char *, size_t);
+		    const char *, const char *, int, int, char *, size_t);
 void		 etcd_client_free(struct etcd_client *);
 size_t		 etcd_endpoint_count(const struct etcd_client *);
 const char	*etcd_endpoint_url(const struct etcd_client *, size_t);

@@ -4,6 +4,13 @@
  * TLS bufferevent cannot be reconnected, and requests are few), with the
  * endpoints tried in turn on connection failure, timeout or an
  * unavailable member.
+ *
+ * Files are read once, when the client is made: the TLS context (CA,
+ * client certificate and key) is built then and every connection shares
+ * it.  A confined client (dsd, which runs without a file system) also
+ * resolves endpoint names then and reads the system's CA bundle file
+ * rather than letting OpenSSL look up its CA directory on demand, so that
+ * nothing after etcd_client_new() opens a file or asks the resolver.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -12,6 +19,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +56,7 @@
 struct etcd_ep {
 	char		*url;
 	char		*host;		/* without brackets */
+	char		*addr;		/* what to connect to: host or its address */
 	uint16_t	 port;
 	int		 tls;
 	int		 is_ip;
@@ -86,8 +95,10 @@ struct call_res {
 };
 
 static int	 ep_parse(const char *, struct etcd_ep *, char *, size_t);
-static SSL_CTX	*tls_ctx(const char *, const char *, const char *, char *,
-		    size_t);
+static int	 ep_resolve(struct etcd_ep *, char *, size_t);
+static SSL_CTX	*tls_ctx(const char *, const char *, const char *, int,
+		    char *, size_t);
+static int	 tls_system_cas(SSL_CTX *, int, char *, size_t);
 static void	 tls_errstr(const char *, const char *, char *, size_t);
 static struct bufferevent *conn_bev(struct etcd_client *, struct event_base *,
 		    size_t, char *, size_t);
@@ -146,12 +157,49 @@ ep_parse(const char *url, struct etcd_ep *ep, char *err, size_t errlen)
 		ep->tls = strcasecmp(scheme, "https") == 0;
 		ep->port = port == -1 ? ETCD_DEFAULT_PORT : (uint16_t)port;
 		ep->host = xstrdup(host);
+		ep->addr = xstrdup(host);
 		ep->is_ip = inet_pton(AF_INET, host, &a4) == 1 ||
 		    inet_pton(AF_INET6, host, &a6) == 1;
 		rc = 0;
 	}
 	evhttp_uri_free(u);
 	return rc;
+}
+
+/*
+ * A confined client resolves a name once, at start, and keeps the first
+ * address: later connections need neither /etc nor a resolver.  The name
+ * itself stays in use for the Host header and the certificate check.
+ */
+static int
+ep_resolve(struct etcd_ep *ep, char *err, size_t errlen)
+{
+	struct addrinfo	 hints, *res;
+	char		 buf[INET6_ADDRSTRLEN];
+	int		 rc;
+
+	if (ep->is_ip)
+		return 0;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((rc = getaddrinfo(ep->host, NULL, &hints, &res)) != 0) {
+		snprintf(err, errlen, "endpoint %.200s: cannot resolve %.200s: "
+		    "%s", ep->url, ep->host, gai_strerror(rc));
+		return -1;
+	}
+	rc = getnameinfo(res->ai_addr, res->ai_addrlen, buf, sizeof(buf),
+	    NULL, 0, NI_NUMERICHOST);
+	freeaddrinfo(res);
+	if (rc != 0) {
+		snprintf(err, errlen, "endpoint %.200s: %s", ep->url,
+		    gai_strerror(rc));
+		return -1;
+	}
+	free(ep->addr);
+	ep->addr = xstrdup(buf);
+	log_debug("etcd endpoint %s: %s is %s", ep->url, ep->host, ep->addr);
+	return 0;
 }
 
 /* "what file: the library's reason" for a TLS setup failure. */
@@ -170,13 +218,38 @@ tls_errstr(const char *what, const char *file, char *err, size_t errlen)
 }
 
 /*
+ * The system's CAs.  Confined, only the bundle file (read now): the CA
+ * directory is searched at verification time, which a process without a
+ * file system cannot do.
+ */
+static int
+tls_system_cas(SSL_CTX *ctx, int confined, char *err, size_t errlen)
+{
+	const char	*file;
+
+	if (!confined) {
+		if (SSL_CTX_set_default_verify_paths(ctx) == 1)
+			return 0;
+		tls_errstr("TLS", "system CAs", err, errlen);
+		return -1;
+	}
+	if ((file = getenv(X509_get_default_cert_file_env())) == NULL)
+		file = X509_get_default_cert_file();
+	if (SSL_CTX_load_verify_locations(ctx, file, NULL) == 1)
+		return 0;
+	tls_errstr("system CA bundle", file, err, errlen);
+	return -1;
+}
+
+/*
  * The TLS context: TLS 1.2 or later, the server's certificate checked
  * against ca (else the system's CAs), and our certificate and key when
- * given.  The name check is per connection (conn_bev).
+ * given.  Built once per client; the name check is per connection
+ * (conn_bev).
  */
 static SSL_CTX *
-tls_ctx(const char *ca, const char *cert, const char *key, char *err,
-    size_t errlen)
+tls_ctx(const char *ca, const char *cert, const char *key, int confined,
+    char *err, size_t errlen)
 {
 	SSL_CTX	*ctx;
 
@@ -191,10 +264,8 @@ tls_ctx(const char *ca, const char *cert, const char *key, char *err,
 		tls_errstr("caFile", ca, err, errlen);
 		goto fail;
 	}
-	if (ca == NULL && SSL_CTX_set_default_verify_paths(ctx) != 1) {
-		tls_errstr("TLS", "system CAs", err, errlen);
+	if (ca == NULL && tls_system_cas(ctx, confined, err, errlen) == -1)
 		goto fail;
-	}
 	if (cert != NULL &&
 	    SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
 		tls_errstr("certFile", cert, err, errlen);
@@ -222,11 +293,13 @@ fail:
 /*
  * A client for the endpoints (URLs), with TLS files for https ones;
  * timeout_ms bounds one request to one endpoint (0: the default).
+ * confined: the client must never need a file or the resolver again
+ * (see the top of this file).
  */
 struct etcd_client *
 etcd_client_new(const char *const *urls, int n, const char *ca,
-    const char *cert, const char *key, int timeout_ms, char *err,
-    size_t errlen)
+    const char *cert, const char *key, int timeout_ms, int confined,
+    char *err, size_t errlen)
 {
 	struct etcd_client	*c;
 	int			 i, tls = 0;
@@ -243,9 +316,12 @@ etcd_client_new(const char *const *urls, int n, const char *ca,
 		    ep_parse(urls[i], &c->ep[i], err, errlen) == -1)
 			goto fail;
 		c->nep++;
+		if (confined && ep_resolve(&c->ep[i], err, errlen) == -1)
+			goto fail;
 		tls |= c->ep[i].tls;
 	}
-	if (tls && (c->ctx = tls_ctx(ca, cert, key, err, errlen)) == NULL)
+	if (tls && (c->ctx = tls_ctx(ca, cert, key, confined, err,
+	    errlen)) == NULL)
 		goto fail;
 	c->timeout_ms = timeout_ms > 0 ? timeout_ms : DS_ETCD_TIMEOUT_MS;
 	if ((c->base = event_base_new()) == NULL) {
@@ -273,6 +349,7 @@ etcd_client_free(struct etcd_client *c)
 	for (i = 0; i < c->nep; i++) {
 		free(c->ep[i].url);
 		free(c->ep[i].host);
+		free(c->ep[i].addr);
 	}
 	free(c->ep);
 	if (c->ctx != NULL)
@@ -385,7 +462,7 @@ etcd_areq_start(struct etcd_client *c, struct event_base *base, size_t i,
 	if ((a->bev = conn_bev(c, base, i, err, errlen)) == NULL)
 		goto fail;
 	a->evcon = evhttp_connection_base_bufferevent_new(base, NULL, a->bev,
-	    c->ep[i].host, c->ep[i].port);
+	    c->ep[i].addr, c->ep[i].port);
 	if (a->evcon == NULL) {
 		bufferevent_free(a->bev);
 		snprintf(err, errlen, "evhttp_connection_new failed");
