@@ -59,9 +59,9 @@ LIBTORTIE :=	common/libtortie.a
 
 # dir:binary pairs
 PROGS :=	bgpd:tortied sessiond:sessiond ribd:ribd kroute:kroute \
-		ctl:tortiectl
+		dsd:dsd ctl:tortiectl
 BINS :=		$(foreach p,$(PROGS),$(word 1,$(subst :, ,$(p)))/$(word 2,$(subst :, ,$(p))))
-HELPERS :=	sessiond/sessiond ribd/ribd kroute/kroute
+HELPERS :=	sessiond/sessiond ribd/ribd kroute/kroute dsd/dsd
 
 all: $(BINS) unit-tests
 

@@ -10,6 +10,7 @@ static const char *const role_names[] = {
 	[ROLE_SESSION] = "sessiond",
 	[ROLE_RIB] = "ribd",
 	[ROLE_KROUTE] = "kroute",
+	[ROLE_DSD] = "dsd",
 };
 
 static const char *const imsg_names[IMSG_TYPE_MAX] = {
@@ -54,6 +55,19 @@ static const char *const imsg_names[IMSG_TYPE_MAX] = {
 	[IMSG_CTL_ERROR] = "ctl-error",
 	[IMSG_RECONF_COMMUNITY] = "reconf-community",
 	[IMSG_PEER_COUNTS] = "peer-counts",
+	[IMSG_DS_SOCKET] = "ds-socket",
+	[IMSG_DS_CHANGED] = "ds-changed",
+	[IMSG_DS_STATUS] = "ds-status",
+	[IMSG_DS_GET] = "ds-get",
+	[IMSG_DS_LIST] = "ds-list",
+	[IMSG_DS_PUT] = "ds-put",
+	[IMSG_DS_DEL] = "ds-del",
+	[IMSG_DS_REVISION] = "ds-revision",
+	[IMSG_DS_WATCH] = "ds-watch",
+	[IMSG_DS_ENTRY] = "ds-entry",
+	[IMSG_DS_BAD] = "ds-bad",
+	[IMSG_DS_DONE] = "ds-done",
+	[IMSG_DS_ERR] = "ds-err",
 };
 
 const char *

@@ -8,6 +8,7 @@
  * process or create a socket its role does not need.
  */
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -52,6 +53,16 @@ static const int sc_base[] = {
 static const int sc_session[] = {
 	SCMP_SYS(connect), SCMP_SYS(bind), SCMP_SYS(setsockopt),
 	SCMP_SYS(getsockname), SCMP_SYS(getpeername),
+};
+
+/*
+ * dsd: HTTP and TLS to etcd over TCP; the watch's notification pipe.  No
+ * file system: its TLS files were read and its endpoint names resolved
+ * before the sandbox.
+ */
+static const int sc_dsd[] = {
+	SCMP_SYS(connect), SCMP_SYS(setsockopt), SCMP_SYS(getsockname),
+	SCMP_SYS(getpeername), SCMP_SYS(pipe2),
 };
 
 /* kroute: netlink. */
@@ -111,6 +122,16 @@ sc_load(enum tortie_role role)
 		r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket),
 		    2, SCMP_A0(SCMP_CMP_EQ, AF_INET6),
 		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_STREAM));
+		break;
+	case ROLE_DSD:
+		r |= sc_allow(ctx, sc_dsd, sizeof(sc_dsd) / sizeof(sc_dsd[0]));
+		r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket),
+		    1, SCMP_A0(SCMP_CMP_EQ, AF_INET));
+		r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket),
+		    1, SCMP_A0(SCMP_CMP_EQ, AF_INET6));
+		/* libevent asks how much a socket has to read. */
+		r |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl),
+		    1, SCMP_A1(SCMP_CMP_EQ, FIONREAD));
 		break;
 	case ROLE_KROUTE:
 		r |= sc_allow(ctx, sc_kroute,

@@ -41,6 +41,7 @@ enum tortie_role {
 	ROLE_SESSION,
 	ROLE_RIB,
 	ROLE_KROUTE,
+	ROLE_DSD,
 };
 
 enum imsg_type {
@@ -99,6 +100,27 @@ enum imsg_type {
 	/* Added after the first contract; values follow on. */
 	IMSG_RECONF_COMMUNITY,	/* struct imsg_community (ribconf.h) */
 	IMSG_PEER_COUNTS,	/* ribd -> parent: struct imsg_peer_counts */
+
+	/*
+	 * The datastore process dsd (datastore_proxy.h).  On its pipe:
+	 * DS_SOCKET passes the request socket, DS_CHANGED and DS_STATUS
+	 * report the watch.  On the request socket: a request (GET ...
+	 * WATCH, hdr.peerid its id) is answered with ENTRY and BAD messages
+	 * closed by DONE or ERR, all with the request's id.
+	 */
+	IMSG_DS_SOCKET,		/* parent -> dsd: the request socket */
+	IMSG_DS_CHANGED,	/* dsd -> parent: resources may have changed */
+	IMSG_DS_STATUS,		/* dsd -> parent: struct imsg_ds_status */
+	IMSG_DS_GET,		/* struct imsg_ds_req */
+	IMSG_DS_LIST,		/* struct imsg_ds_req (kind) */
+	IMSG_DS_PUT,		/* struct imsg_ds_req + JSON of the resource */
+	IMSG_DS_DEL,		/* struct imsg_ds_req */
+	IMSG_DS_REVISION,	/* struct imsg_ds_req (unused fields 0) */
+	IMSG_DS_WATCH,		/* struct imsg_ds_req: start the watch */
+	IMSG_DS_ENTRY,		/* struct imsg_ds_entry + name, src, JSON */
+	IMSG_DS_BAD,		/* text: an entry left out of a list */
+	IMSG_DS_DONE,		/* struct imsg_ds_done */
+	IMSG_DS_ERR,		/* struct imsg_ds_err + message text */
 
 	IMSG_TYPE_MAX
 };
