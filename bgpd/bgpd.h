@@ -118,6 +118,8 @@ void	 proc_stop_all(void);
 int	 proc_count(void);
 int	 proc_compose(struct child *, uint32_t, uint32_t, int, const void *,
 	    size_t);
+struct ds *proc_dsd_open(const struct dconf *);
+struct child *proc_dsd(void);
 
 /* peers.c */
 const char *fsm_state_name(uint32_t);

@@ -21,6 +21,7 @@
 #include "bgpd.h"
 #include "datastore.h"
 #include "datastore_etcd.h"
+#include "datastore_proxy.h"
 #include "evt.h"
 #include "log.h"
 #include "plan.h"
@@ -116,7 +117,12 @@ ds_key(const struct dconf *d, char **key)
 	*key = t;
 }
 
-/* One datastore handle, reopened when tortie.yaml points elsewhere. */
+/*
+ * One datastore handle, reopened when tortie.yaml points elsewhere.  The
+ * daemon reaches etcd through dsd (a proxy handle, proc_dsd_open()), so
+ * that the etcd client and its keys stay out of this root process;
+ * tortied -n, a one-shot check without children, opens etcd itself.
+ */
 static int
 ds_reopen(struct daemon_conf *c, char *err, size_t errlen)
 {
@@ -130,7 +136,11 @@ ds_reopen(struct daemon_conf *c, char *err, size_t errlen)
 		return 0;
 	}
 	memset(&derr, 0, sizeof(derr));
-	n = ds_open_dconf(&c->d, 0, &derr);
+	if (td->base != NULL && c->d.ds_type != NULL &&
+	    strcmp(c->d.ds_type, "etcdv3") == 0)
+		n = proc_dsd_open(&c->d);
+	else
+		n = ds_open_dconf(&c->d, 0, &derr);
 	if (n == NULL) {
 		snprintf(err, errlen, "datastore %s: %s", key, derr.msg);
 		free(key);
@@ -162,7 +172,7 @@ watch_setup(void)
 	 * back is watched again (on the same descriptor).
 	 */
 	memset(&derr, 0, sizeof(derr));
-	/* The etcd watch runs on our event base (a no-op for files). */
+	/* The etcd watch runs on our event base (a no-op for files, dsd). */
 	ds_etcd_watch_base(cur_ds, td->base);
 	if (ds_watch_start(cur_ds, &derr) == -1) {
 		log_warnx("datastore watch: %s (changes need a reload)",
@@ -436,9 +446,15 @@ config_ds(void)
 	return cur_ds;
 }
 
+/* The last load worked, and etcd (if that is the store) is reachable. */
 int
 config_ds_up(void)
 {
+	struct ds_etcd_status	 st;
+
+	if (ds_proxy_status(cur_ds, &st) == 0 ||
+	    ds_etcd_status(cur_ds, &st) == 0)
+		return cur_ds_up && st.state != DS_ETCD_UNREACHABLE;
 	return cur_ds_up;
 }
 

@@ -441,7 +441,8 @@ metrics_render_children(struct evbuffer *b)
 			return -1;
 	}
 	if (metrics_family(b, "tortie_datastore_up", "gauge",
-	    "1 when the last load of the datastore worked.") == -1)
+	    "1 when the last load of the datastore worked and etcd, if "
+	    "used, is reachable.") == -1)
 		return -1;
 	return metrics_sample(b, "tortie_datastore_up", NULL, 0,
 	    config_ds_up());

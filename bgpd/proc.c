@@ -3,6 +3,11 @@
  * supervise.  A sessiond that dies is restarted with exponential back-off
  * (its peers recover through graceful restart); the death of ribd or
  * kroute stops the daemon, since the RIB or the kernel view is then lost.
+ *
+ * dsd, the etcd client, runs while the datastore is etcd: config.c gets
+ * its proxy handle from proc_dsd_open() and closing that handle stops it.
+ * A dsd that dies is restarted with the same back-off; meanwhile datastore
+ * calls fail and the running plan stays.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -21,11 +26,20 @@
 #include <event2/event.h>
 
 #include "bgpd.h"
+#include "datastore.h"
+#include "datastore_proxy.h"
 #include "evt.h"
 #include "log.h"
 #include "util.h"
 
 #define RESTART_MAX_S	60
+#define DSD_ARGS_MAX	(2 * DCONF_MAX_ENDPOINTS + 6)
+
+/* The current dsd and its proxy; replaced ones until they have exited. */
+static struct child	*dsd;
+static struct ds	*dsd_ds;
+static struct dconf	 dsd_dc;	/* its etcd settings */
+static struct child_head dsd_old = TAILQ_HEAD_INITIALIZER(dsd_old);
 
 static struct child	*child_new(enum tortie_role, const char *, uint32_t);
 static void		 child_free(struct child *);
@@ -40,6 +54,13 @@ static void		 wire(struct child *, uint32_t, struct child *,
 			    uint32_t, uint32_t);
 static void		 wire_group(struct child *);
 static void		 proc_stop_rib(void);
+static uint64_t		 child_backoff(struct child *);
+static int		 dsd_args(const char **, int);
+static int		 dsd_start(struct child *);
+static void		 dsd_stop(void);
+static void		 dsd_closed(struct ds *);
+static void		 dsd_exited(struct child *);
+static void		 dsd_dispatch(struct child *, struct imsg *);
 
 void
 proc_init(void)
@@ -68,6 +89,10 @@ helper_path(enum tortie_role role)
 	case ROLE_KROUTE:
 		bin = "kroute";
 		sub = "kroute";
+		break;
+	case ROLE_DSD:
+		bin = "dsd";
+		sub = "dsd";
 		break;
 	default:
 		fatalx("helper_path: bad role");
@@ -118,7 +143,7 @@ child_free(struct child *c)
 static int
 child_spawn(struct child *c)
 {
-	const char	*argv[24];
+	const char	*argv[24 + DSD_ARGS_MAX];
 	char		 gid[16], table[16], proto[16];
 	const char	*path;
 	int		 sp[2], argc = 0, i;
@@ -156,6 +181,8 @@ child_spawn(struct child *c)
 		argv[argc++] = "-n";
 		argv[argc++] = c->name;
 	}
+	if (c->role == ROLE_DSD)
+		argc = dsd_args(argv, argc);
 	argv[argc] = NULL;
 
 	switch ((pid = fork())) {
@@ -294,6 +321,11 @@ proc_count(void)
 	TAILQ_FOREACH(c, &td->groups, entry)
 		if (c->pid != -1)
 			n++;
+	if (dsd != NULL && dsd->pid != -1)
+		n++;
+	TAILQ_FOREACH(c, &dsd_old, entry)
+		if (c->pid != -1)
+			n++;
 	return n;
 }
 
@@ -310,6 +342,10 @@ proc_stop_all(void)
 	TAILQ_FOREACH(c, &td->groups, entry) {
 		evtimer_del(c->restart_ev);
 		proc_compose(c, IMSG_SHUTDOWN, 0, -1, NULL, 0);
+	}
+	if (dsd != NULL) {
+		evtimer_del(dsd->restart_ev);
+		proc_compose(dsd, IMSG_SHUTDOWN, 0, -1, NULL, 0);
 	}
 	proc_compose(td->kroute, IMSG_SHUTDOWN, 0, -1, NULL, 0);
 	proc_stop_rib();
@@ -338,6 +374,11 @@ child_by_pid(pid_t pid)
 	TAILQ_FOREACH(c, &td->groups, entry)
 		if (c->pid == pid)
 			return c;
+	if (dsd != NULL && dsd->pid == pid)
+		return dsd;
+	TAILQ_FOREACH(c, &dsd_old, entry)
+		if (c->pid == pid)
+			return c;
 	return NULL;
 }
 
@@ -361,6 +402,22 @@ proc_reap(void)
 	}
 }
 
+/* The next restart's delay: doubling, reset after a while of life. */
+static uint64_t
+child_backoff(struct child *c)
+{
+	uint64_t	 delay;
+
+	if (mono_ms() - c->started_ms > RESTART_MAX_S * 1000)
+		c->restarts = 0;
+	delay = c->restarts < 6 ? 1U << c->restarts : RESTART_MAX_S;
+	if (delay > RESTART_MAX_S)
+		delay = RESTART_MAX_S;
+	c->restarts++;
+	c->restarts_total++;
+	return delay;
+}
+
 static void
 child_exited(struct child *c, int status)
 {
@@ -377,6 +434,10 @@ child_exited(struct child *c, int status)
 		imsgev_clear(&c->iev);
 		c->connected = 0;
 	}
+	if (c->role == ROLE_DSD) {
+		dsd_exited(c);
+		return;
+	}
 	if (td->shutting_down)
 		return;
 	if (c->role != ROLE_SESSION) {
@@ -391,13 +452,7 @@ child_exited(struct child *c, int status)
 		return;
 	}
 	/* A child that ran for a while starts its back-off afresh. */
-	if (mono_ms() - c->started_ms > RESTART_MAX_S * 1000)
-		c->restarts = 0;
-	delay = c->restarts < 6 ? 1U << c->restarts : RESTART_MAX_S;
-	if (delay > RESTART_MAX_S)
-		delay = RESTART_MAX_S;
-	c->restarts++;
-	c->restarts_total++;
+	delay = child_backoff(c);
 	log_warnx("peer group %s: restarting sessiond in %llu s", c->label,
 	    (unsigned long long)delay);
 	evt_after_ms(c->restart_ev, delay * 1000);
@@ -412,6 +467,11 @@ child_restart_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)ev;
 	if (td->shutting_down || c->pid != -1)
 		return;
+	if (c->role == ROLE_DSD) {
+		if (dsd_start(c) == -1)
+			evt_after_ms(c->restart_ev, RESTART_MAX_S * 1000);
+		return;
+	}
 	if (child_spawn(c) == -1) {
 		evt_after_ms(c->restart_ev, RESTART_MAX_S * 1000);
 		return;
@@ -470,6 +530,13 @@ child_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
 			    c->label);
 		peers_counts(im);
 		break;
+	case IMSG_DS_CHANGED:
+	case IMSG_DS_STATUS:
+		if (c->role != ROLE_DSD)
+			fatalx("%s: datastore message from a non-dsd process",
+			    c->label);
+		dsd_dispatch(c, im);
+		break;
 	case IMSG_SESSION_STATE:
 		if (c->role != ROLE_SESSION)
 			fatalx("%s: session state from a non-session process",
@@ -483,4 +550,165 @@ child_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
 		    imsg_type_name(im->hdr.type));
 		break;
 	}
+}
+
+/*
+ * dsd.
+ */
+
+/* dsd's options: the etcd settings of tortie.yaml, no secrets. */
+static int
+dsd_args(const char **argv, int argc)
+{
+	int	 i;
+
+	for (i = 0; i < dsd_dc.ds_nendpoints && i < DCONF_MAX_ENDPOINTS;
+	    i++) {
+		argv[argc++] = "-e";
+		argv[argc++] = dsd_dc.ds_endpoints[i];
+	}
+	if (dsd_dc.ds_ca_file != NULL) {
+		argv[argc++] = "-a";
+		argv[argc++] = dsd_dc.ds_ca_file;
+	}
+	if (dsd_dc.ds_cert_file != NULL) {
+		argv[argc++] = "-c";
+		argv[argc++] = dsd_dc.ds_cert_file;
+	}
+	if (dsd_dc.ds_key_file != NULL) {
+		argv[argc++] = "-k";
+		argv[argc++] = dsd_dc.ds_key_file;
+	}
+	return argc;
+}
+
+/*
+ * Start dsd and give it the request socket.  The socket goes out at once
+ * (not from the event loop): the first call may come before the loop
+ * runs again.
+ */
+static int
+dsd_start(struct child *c)
+{
+	int	 sp[2];
+
+	if (child_spawn(c) == -1)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1) {
+		log_warn("socketpair for dsd");
+		kill(c->pid, SIGTERM);
+		return 0;
+	}
+	proc_compose(c, IMSG_DS_SOCKET, 0, sp[1], NULL, 0);
+	imsgev_flush(&c->iev);
+	if (dsd_ds != NULL)
+		ds_proxy_attach(dsd_ds, sp[0]);
+	else
+		close(sp[0]);
+	return 0;
+}
+
+/* Stop the current dsd; it is freed once it has exited. */
+static void
+dsd_stop(void)
+{
+	struct child	*c = dsd;
+
+	if (c == NULL)
+		return;
+	dsd = NULL;
+	evtimer_del(c->restart_ev);
+	c->removing = 1;
+	if (c->pid == -1) {
+		child_free(c);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&dsd_old, c, entry);
+	/* Now: its request socket may close before the loop runs again. */
+	proc_compose(c, IMSG_SHUTDOWN, 0, -1, NULL, 0);
+	imsgev_flush(&c->iev);
+}
+
+/*
+ * A dsd for these etcd settings (tortie.yaml's datastore section) and
+ * its proxy handle, for config.c; one that runs for other settings is
+ * stopped.  The handle works at once: calls wait for dsd to answer.
+ */
+struct ds *
+proc_dsd_open(const struct dconf *d)
+{
+	int	 i;
+
+	dsd_stop();
+	if (dsd_ds != NULL)
+		ds_proxy_detach(dsd_ds, "replaced by a new dsd");
+	dconf_free(&dsd_dc);
+	for (i = 0; i < d->ds_nendpoints && i < DCONF_MAX_ENDPOINTS; i++)
+		dsd_dc.ds_endpoints[i] = xstrdup(d->ds_endpoints[i]);
+	dsd_dc.ds_nendpoints = i;
+	if (d->ds_ca_file != NULL)
+		dsd_dc.ds_ca_file = xstrdup(d->ds_ca_file);
+	if (d->ds_cert_file != NULL)
+		dsd_dc.ds_cert_file = xstrdup(d->ds_cert_file);
+	if (d->ds_key_file != NULL)
+		dsd_dc.ds_key_file = xstrdup(d->ds_key_file);
+	dsd_ds = ds_proxy_open(0, dsd_closed);
+	dsd = child_new(ROLE_DSD, "dsd", 0);
+	if (dsd_start(dsd) == -1)
+		evt_after_ms(dsd->restart_ev, 1000);
+	return dsd_ds;
+}
+
+/* config.c closed the handle: its dsd goes too. */
+static void
+dsd_closed(struct ds *ds)
+{
+	if (ds != dsd_ds)
+		return;
+	dsd_ds = NULL;
+	dsd_stop();
+	dconf_free(&dsd_dc);
+}
+
+static void
+dsd_exited(struct child *c)
+{
+	uint64_t	 delay;
+
+	if (c != dsd) {
+		TAILQ_REMOVE(&dsd_old, c, entry);
+		child_free(c);
+		return;
+	}
+	if (dsd_ds != NULL)
+		ds_proxy_detach(dsd_ds, "dsd exited");
+	if (td->shutting_down)
+		return;
+	delay = child_backoff(c);
+	log_warnx("dsd: restarting in %llu s", (unsigned long long)delay);
+	evt_after_ms(c->restart_ev, delay * 1000);
+}
+
+/*
+ * What dsd says on its pipe.  dsd talks to the network: a malformed
+ * message restarts it rather than stopping the daemon.
+ */
+static void
+dsd_dispatch(struct child *c, struct imsg *im)
+{
+	if (c != dsd || dsd_ds == NULL)
+		return;		/* a replaced dsd */
+	if (im->hdr.type == IMSG_DS_CHANGED)
+		ds_proxy_changed(dsd_ds);
+	else if (ds_proxy_status_msg(dsd_ds, im->data, im->datalen) == -1) {
+		log_warnx("%s: malformed status, restarting it", c->label);
+		kill(c->pid, SIGTERM);
+	}
+}
+
+/* The current dsd, or NULL when the datastore is not etcd. */
+struct child *
+proc_dsd(void)
+{
+	return dsd;
 }
