@@ -34,6 +34,7 @@ bg_reap() {
 	PIDS=$(echo "$PIDS" | tr ' ' '\n' | grep -vx "$1" | tr '\n' ' ')
 }
 cleanup() {
+	etcd_cleanup
 	for p in $PIDS; do
 		kill -9 "$p" 2>/dev/null
 	done
@@ -47,6 +48,9 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 nsx() { ip netns exec "$NS" "$@"; }
+ETCD_NS=$NS
+ETCD_DIR=$W
+. "$TOP/regress/lib/etcd.sh"
 
 ip netns add "$NS" || { echo "1..0 # SKIP cannot create a namespace"; exit 0; }
 nsx ip link set lo up
@@ -68,62 +72,14 @@ cc $(cd "$TOP" && make -s print-cflags) $SAN -o "$W/ds_watch" \
 }
 
 # Certificates: the server's names the three members, not 198.18.0.19.
-P=$W/pki
-mkdir -p "$P"
-mkcert() {
-	# mkcert NAME CN EXTFILE-TEXT: key and certificate signed by ca.
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-	    -subj "/CN=$2" -keyout "$P/$1-key.pem" -out "$P/$1.csr" \
-	    2>/dev/null &&
-	printf '%s\n' "$3" >"$P/$1.ext" &&
-	openssl x509 -req -in "$P/$1.csr" -CA "$P/ca.pem" \
-	    -CAkey "$P/ca-key.pem" -CAcreateserial -days 2 \
-	    -extfile "$P/$1.ext" -out "$P/$1.pem" 2>/dev/null
-}
-for ca in ca other-ca; do
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-	    -nodes -days 2 -subj "/CN=tortie test $ca" \
-	    -keyout "$P/$ca-key.pem" -out "$P/$ca.pem" 2>/dev/null
-done
-mkcert server etcd "subjectAltName=IP:198.18.0.11,IP:198.18.0.12,\
-IP:198.18.0.13,IP:127.0.0.1
-extendedKeyUsage=serverAuth,clientAuth"
-mkcert client tortie "extendedKeyUsage=clientAuth"
-[ -s "$P/server.pem" ] && [ -s "$P/client.pem" ] ||
-    { echo "1..0 # SKIP openssl could not make certificates"; exit 0; }
+P=$ETCD_P
+etcd_pki || { echo "1..0 # SKIP openssl could not make certificates"; exit 0; }
 
-CLUSTER=m1=http://198.18.0.11:2380,m2=http://198.18.0.12:2380,\
-m3=http://198.18.0.13:2380
-start_member() {
-	# start_member N [extra client URLs]
-	_urls=https://198.18.0.1$1:2379${2:+,$2}
-	# Not through nsx: $! must be etcd itself (ip netns exec execs it).
-	ip netns exec "$NS" etcd --name "m$1" --data-dir "$W/m$1" \
-	    --listen-client-urls "$_urls" \
-	    --advertise-client-urls "https://198.18.0.1$1:2379" \
-	    --listen-peer-urls "http://198.18.0.1$1:2380" \
-	    --initial-advertise-peer-urls "http://198.18.0.1$1:2380" \
-	    --initial-cluster "$CLUSTER" --initial-cluster-state new \
-	    --initial-cluster-token "tortie-$$" \
-	    --heartbeat-interval 50 --election-timeout 500 \
-	    --cert-file "$P/server.pem" --key-file "$P/server-key.pem" \
-	    --client-cert-auth --trusted-ca-file "$P/ca.pem" \
-	    >"$W/m$1.log" 2>&1 &
-	eval "PID_M$1=$!"
-	bg_add $!
-}
 # m1 also serves plain http on 127.0.0.1 and TLS on an address that its
 # certificate does not name.
-start_member 1 "https://198.18.0.19:2379,http://127.0.0.1:2379"
-start_member 2
-start_member 3
-
-EPS=https://198.18.0.11:2379,https://198.18.0.12:2379,https://198.18.0.13:2379
-ec() {
-	nsx etcdctl --endpoints "$EPS" --cacert "$P/ca.pem" \
-	    --cert "$P/client.pem" --key "$P/client-key.pem" "$@"
-}
-if ! wait_for 20 ec endpoint health; then
+ETCD_EXTRA_URLS_1=https://198.18.0.19:2379,http://127.0.0.1:2379
+EPS=$ETCD_EPS
+if ! etcd_up; then
 	echo "1..0 # SKIP etcd cluster did not come up"
 	tail -5 "$W/m1.log" >&2
 	exit 0
@@ -360,7 +316,7 @@ is "$(loads)" "$n" "changes to other Calico keys do not reload"
 # The stream breaks while the watcher is stopped, changes and a compaction
 # follow: resuming from its revision fails, and it re-lists.
 kill -STOP $WPID
-bg_reap $PID_M1
+etcd_kill 1
 ec put $K/bgppeers/compacted '{"kind":"BGPPeer","apiVersion":"projectcalico.org/v3","metadata":{"name":"compacted"},"spec":{"peerIP":"198.18.0.3","asNumber":64567}}' >/dev/null
 rev=$(ec put /calico/test/x y -w json | tr ',' '\n' |
     sed -n 's/.*"revision":\([0-9]*\).*/\1/p')
@@ -371,32 +327,15 @@ wait_for 15 sh -c "grep '^loaded' '$W/watch.log' | tail -1 |
 ok $? "after a lost stream the watch sees what changed meanwhile"
 grep -q 'history compacted: re-listing' "$W/watch.log"
 ok $? "the history was compacted: the watch re-listed"
-ip netns exec "$NS" etcd --name m1 --data-dir "$W/m1" \
-    --listen-client-urls "https://198.18.0.11:2379" \
-    --advertise-client-urls "https://198.18.0.11:2379" \
-    --listen-peer-urls "http://198.18.0.11:2380" \
-    --heartbeat-interval 50 --election-timeout 500 \
-    --cert-file "$P/server.pem" --key-file "$P/server-key.pem" \
-    --client-cert-auth --trusted-ca-file "$P/ca.pem" >>"$W/m1.log" 2>&1 &
-PID_M1=$!
-bg_add $!
-wait_for 20 ec endpoint health
+etcd_restart 1
+etcd_healthy 20
 ok $? "the member is back"
 
 # --- Killing the leader during writes -------------------------------------
 
-leader=$(ec endpoint status -w table 2>/dev/null |
-    awk -F'|' '$6 ~ /true/ { gsub(/ /, "", $2); print $2 }' | head -1)
-case $leader in
-*198.18.0.1[123]:*)
-	LN=${leader#*198.18.0.1}
-	LN=${LN%%:*}
-	eval "LPID=\$PID_M$LN" ;;
-*)	LN=
-	LPID= ;;
-esac
-[ -n "$LPID" ]
-ok $? "found the leader ($leader)"
+etcd_leader
+ok $? "found the leader (m$ETCD_LEADER)"
+LN=$ETCD_LEADER
 
 N=40
 (
@@ -411,10 +350,7 @@ N=40
 LOADER=$!
 bg_add $LOADER
 wait_for 20 sh -c "[ \$(wc -l <'$W/load.log' 2>/dev/null || echo 0) -ge 10 ]"
-if [ -n "$LPID" ]; then
-	bg_reap "$LPID"
-	eval "PID_M$LN="
-fi
+[ -n "$LN" ] && etcd_kill "$LN"
 diag "killed the leader after $(wc -l <"$W/load.log") of $N writes"
 wait $LOADER
 fails=$(awk '$2 != 0' "$W/load.log" | wc -l)
@@ -430,23 +366,10 @@ ok $? "the watcher's last load has all $N peers"
 
 # --- All of etcd down: unreachable, then back ----------------------------
 
-for m in 1 2 3; do
-	eval "p=\$PID_M$m"
-	[ -n "$p" ] && bg_reap "$p"
-done
+etcd_kill_all
 wait_for 30 grep -q '^status unreachable since ' "$W/watch.log"
 ok $? "with every member down the watch says unreachable"
-for m in 1 2 3; do
-	ip netns exec "$NS" etcd --name "m$m" --data-dir "$W/m$m" \
-	    --listen-client-urls "https://198.18.0.1$m:2379" \
-	    --advertise-client-urls "https://198.18.0.1$m:2379" \
-	    --listen-peer-urls "http://198.18.0.1$m:2380" \
-	    --heartbeat-interval 50 --election-timeout 500 \
-	    --cert-file "$P/server.pem" --key-file "$P/server-key.pem" \
-	    --client-cert-auth --trusted-ca-file "$P/ca.pem" \
-	    >>"$W/m$m.log" 2>&1 &
-	bg_add $!
-done
+etcd_restart_all
 wait_for 30 sh -c "grep '^status' '$W/watch.log' | tail -1 |
     grep -q '^status connected'"
 ok $? "the watch reconnects when etcd is back"
