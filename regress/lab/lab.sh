@@ -12,6 +12,11 @@
 #	lab_tortiectl apply -f x.yaml	# resource verbs on the datastore
 #	lab_down			# also on exit, error or Ctrl-C
 #
+# With lab_etcd_up after lab_up, the datastore is a 3-member etcd cluster
+# with client TLS (regress/lib/etcd.sh) in the lab namespace "etcd" on the
+# switch, 198.18.0.201-203, instead of the shared directory: every
+# node's tortie.yaml and lab_tortiectl use it.
+#
 # Addresses (INTERFACES.md): node i 198.18.0.i/24 and 2001:db8::i/64 on
 # the switch, its block 198.19.i.0/26 (workload 198.19.i.2) and
 # 2001:db8:1:i::/122; the ToR 198.18.0.254, AS 64567, with its own prefix
@@ -221,16 +226,55 @@ lab_resources() {
 }
 
 lab_tortiectl() {
+	if [ -n "${LAB_ETCD:-}" ]; then
+		lab_exec etcd "$LAB_TOP/ctl/tortiectl" -c "$LAB_DIR/etcd.yaml" \
+		    "$@"
+		return
+	fi
 	"$LAB_TOP/ctl/tortiectl" -D "$LAB_DS" "$@"
+}
+
+# The datastore section of tortie.yaml: the directory, or etcd.
+lab_ds_conf() {
+	if [ -z "${LAB_ETCD:-}" ]; then
+		printf 'datastore:\n  type: file\n  path: %s\n' "$LAB_DS"
+		return
+	fi
+	printf 'datastore:\n  type: etcdv3\n  endpoints: [%s]\n' "$ETCD_EPS"
+	printf '  caFile: %s\n  certFile: %s\n  keyFile: %s\n' \
+	    "$ETCD_P/ca.pem" "$ETCD_P/client.pem" "$ETCD_P/client-key.pem"
+}
+
+# lab_etcd_up: the etcd cluster on the switch; fails if it does not come
+# up.  The client certificate and key are root's, mode 0600.
+# LAB_ETCD_SANS: more subjectAltNames for the server certificate.
+lab_etcd_up() {
+	ns=$(lab_ns etcd)
+	sw=$(lab_ns sw)
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+	ip -n "$ns" link add eth0 type veth peer name petcd netns "$sw"
+	ip -n "$sw" link set petcd master br0 up
+	for m in 1 2 3; do
+		ip -n "$ns" addr add "198.18.0.20$m/24" dev eth0
+	done
+	ip -n "$ns" link set eth0 up
+	ETCD_NS=$ns
+	ETCD_DIR=$LAB_DIR/etcd
+	ETCD_BASE=198.18.0.20
+	mkdir -p "$ETCD_DIR"
+	. "$LAB_TOP/regress/lib/etcd.sh"
+	etcd_pki "${LAB_ETCD_SANS:-}" || return 1
+	chmod 600 "$ETCD_P/client.pem" "$ETCD_P/client-key.pem"
+	LAB_ETCD=1
+	{ echo "nodeName: ctl"; lab_ds_conf; } >"$LAB_DIR/etcd.yaml"
+	etcd_up
 }
 
 lab_conf() {
 	i=$1
-	cat >"$LAB_DIR/node$i.yaml" <<-EOF
-	nodeName: node$i
-	datastore:
-	  type: file
-	  path: $LAB_DS
+	{ echo "nodeName: node$i"; lab_ds_conf; } >"$LAB_DIR/node$i.yaml"
+	cat >>"$LAB_DIR/node$i.yaml" <<-EOF
 	controlSocket: $LAB_DIR/node$i.sock
 	kernel:
 	  install: true
