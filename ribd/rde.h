@@ -107,11 +107,19 @@ enum rde_apart {
 	RDE_AP_MAX
 };
 
+/*
+ * A set's reference count is not in it but in rde_attr_refs[id]: the
+ * counts of every set fit in a few megabytes, so that taking and
+ * dropping references (every route change does) stays in the cache.
+ * A set whose count drops to 0 leaves rde_attr_tab[] at once but stays
+ * in the hash, dead, until rde_attr_reclaim() frees it; interning it
+ * again before that revives it.
+ */
 struct rde_attrs {
 	struct rde_attrs *hnext;
 	uint64_t	 serial;	/* unique for the process's life */
 	uint32_t	 hash;
-	uint32_t	 refcnt;
+	uint32_t	 pad;
 	uint32_t	 id;
 	uint32_t	 datalen;
 	struct rde_akey	 k;
@@ -439,6 +447,7 @@ extern struct rde	*rde;
 extern struct rde_slab	 rde_pfx_slab;
 extern struct rde_slab	 rde_path_slab;
 extern struct rde_attrs	**rde_attr_tab;
+extern uint32_t		*rde_attr_refs;
 
 static inline struct rde_prefix *
 rde_prefix_at(uint32_t i)
@@ -471,6 +480,8 @@ void		 rde_attr_shutdown(void);
 void		 rde_attr_ref(uint32_t);
 void		 rde_attr_unref(uint32_t);
 uint32_t	 rde_attr_intern(struct rde_abuild *);
+uint32_t	 rde_attr_refcnt(uint32_t);
+int		 rde_attr_reclaim(size_t *);
 size_t		 rde_attr_count(void);
 size_t		 rde_attr_bytes(void);
 const uint8_t	*rde_attr_part(const struct rde_attrs *, enum rde_apart,

@@ -7,6 +7,14 @@
  *
  * Sets are built and modified in a struct rde_abuild, whose variable
  * parts are copied only when they are changed.
+ *
+ * Reference counts live in one array by id (rde_attr_refs), apart from
+ * the sets, and a set that loses its last reference is only marked dead:
+ * taking it out of its hash chain and freeing it costs cache misses that
+ * a withdrawal of a full table would otherwise pay for every set, so it
+ * waits for rde_attr_reclaim(), which the work loop calls when nothing
+ * else is to be done, and which also runs before the table of ids would
+ * grow.  Memory therefore never exceeds what the live sets once took.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -20,11 +28,19 @@
 
 #define RDE_HASH_MUL	0x9e3779b97f4a7c15ULL
 
+/* How far ahead rde_attr_reclaim() fetches what it will need. */
+#define RDE_RECLAIM_AHEAD	8
+
 static struct rde_attrs	**attr_htab;
 static uint32_t		  attr_hsize;	/* power of two */
-static uint32_t		  attr_count;
-struct rde_attrs	**rde_attr_tab;	/* by id */
+static uint32_t		  attr_count;	/* live sets */
+struct rde_attrs	**rde_attr_tab;	/* by id, live sets only */
+uint32_t		 *rde_attr_refs;	/* by id */
 static uint32_t		  attr_tabcap;
+static struct rde_attrs	**attr_dead;	/* may hold revived ones */
+static uint32_t		  attr_ndead;
+static uint32_t		  attr_deadcap;
+static uint8_t		 *attr_deadbits;	/* by id: in attr_dead */
 static uint32_t		  attr_nextid;
 static uint32_t		 *attr_freeids;
 static uint32_t		  attr_nfree;
@@ -41,6 +57,8 @@ rde_attr_init(void)
 	attr_count = 0;
 	attr_tabcap = 1024;
 	rde_attr_tab = xcalloc(attr_tabcap, sizeof(*rde_attr_tab));
+	rde_attr_refs = xcalloc(attr_tabcap, sizeof(*rde_attr_refs));
+	attr_deadbits = xcalloc(attr_tabcap / 8, 1);
 	attr_nextid = 1;
 	attr_nfree = 0;
 	attr_bytes = 0;
@@ -61,14 +79,20 @@ rde_attr_shutdown(void)
 		}
 	free(attr_htab);
 	free(rde_attr_tab);
+	free(rde_attr_refs);
 	free(attr_freeids);
+	free(attr_dead);
+	free(attr_deadbits);
 	free(attr_tmp);
 	attr_htab = NULL;
 	rde_attr_tab = NULL;
+	rde_attr_refs = NULL;
 	attr_freeids = NULL;
+	attr_dead = NULL;
+	attr_deadbits = NULL;
 	attr_tmp = NULL;
 	attr_hsize = attr_count = attr_tabcap = attr_nfree = 0;
-	attr_freecap = 0;
+	attr_freecap = attr_ndead = attr_deadcap = 0;
 }
 
 static uint64_t
@@ -138,7 +162,13 @@ rde_attr_same(const struct rde_attrs *a, const struct rde_abuild *ab)
 void
 rde_attr_ref(uint32_t id)
 {
-	rde_attr_tab[id]->refcnt++;
+	rde_attr_refs[id]++;
+}
+
+uint32_t
+rde_attr_refcnt(uint32_t id)
+{
+	return id < attr_tabcap ? rde_attr_refs[id] : 0;
 }
 
 static void
@@ -152,26 +182,96 @@ rde_attr_unlink(struct rde_attrs *a)
 	*pp = a->hnext;
 }
 
+/* The last reference is gone: out of the table by id, onto the dead. */
 void
 rde_attr_unref(uint32_t id)
 {
 	struct rde_attrs	*a = rde_attr_tab[id];
 
-	if (a == NULL || a->refcnt == 0)
+	if (a == NULL || rde_attr_refs[id] == 0)
 		fatalx("rde_attr_unref: bad reference to %u", id);
-	if (--a->refcnt > 0)
+	if (--rde_attr_refs[id] > 0)
 		return;
-	rde_attr_unlink(a);
 	rde_attr_tab[id] = NULL;
+	attr_count--;
+	/* Dead before, revived and dead again: it is on the list. */
+	if (attr_deadbits[id >> 3] & (1 << (id & 7)))
+		return;
+	attr_deadbits[id >> 3] |= 1 << (id & 7);
+	if (attr_ndead == attr_deadcap) {
+		attr_deadcap = attr_deadcap ? attr_deadcap * 2 : 1024;
+		attr_dead = xreallocarray(attr_dead, attr_deadcap,
+		    sizeof(*attr_dead));
+	}
+	attr_dead[attr_ndead++] = a;
+}
+
+static void
+rde_attr_free(struct rde_attrs *a)
+{
+	rde_attr_unlink(a);
 	if (attr_nfree == attr_freecap) {
 		attr_freecap = attr_freecap ? attr_freecap * 2 : 256;
 		attr_freeids = xreallocarray(attr_freeids, attr_freecap,
 		    sizeof(*attr_freeids));
 	}
-	attr_freeids[attr_nfree++] = id;
+	attr_freeids[attr_nfree++] = a->id;
 	attr_bytes -= sizeof(*a) + a->datalen;
-	attr_count--;
 	free(a);
+}
+
+/*
+ * Fetch what freeing the sets a little further down the list will need:
+ * the set, and then its bucket.  Each one is a cache miss otherwise.
+ */
+static void
+rde_attr_reclaim_ahead(uint32_t i, uint32_t lo)
+{
+	const struct rde_attrs	*a;
+
+	if (i >= lo + 2 * RDE_RECLAIM_AHEAD)
+		__builtin_prefetch(attr_dead[i - 2 * RDE_RECLAIM_AHEAD]);
+	if (i >= lo + RDE_RECLAIM_AHEAD) {
+		a = attr_dead[i - RDE_RECLAIM_AHEAD];
+		__builtin_prefetch(&attr_htab[a->hash & (attr_hsize - 1)]);
+	}
+}
+
+/*
+ * Free the last *budget dead sets, taking what was freed off the
+ * budget; a set revived since it died only leaves the list.  Returns 1
+ * if dead sets are left.
+ */
+int
+rde_attr_reclaim(size_t *budget)
+{
+	struct rde_attrs	*a;
+	uint32_t		 lo, i;
+
+	lo = *budget < attr_ndead ? attr_ndead - (uint32_t)*budget : 0;
+	*budget -= attr_ndead - lo;
+	for (i = attr_ndead; i > lo; i--) {
+		rde_attr_reclaim_ahead(i - 1, lo);
+		a = attr_dead[i - 1];
+		attr_deadbits[a->id >> 3] &= ~(1 << (a->id & 7));
+		if (rde_attr_refs[a->id] == 0)
+			rde_attr_free(a);
+	}
+	attr_ndead = lo;
+	if (attr_ndead == 0 && attr_deadcap > 4096) {
+		free(attr_dead);
+		attr_dead = NULL;
+		attr_deadcap = 0;
+	}
+	return attr_ndead > 0;
+}
+
+static void
+rde_attr_reclaim_all(void)
+{
+	size_t	 budget = attr_ndead;
+
+	(void)rde_attr_reclaim(&budget);
 }
 
 static void
@@ -192,9 +292,12 @@ rde_attr_rehash(void)
 	attr_hsize = nsize;
 }
 
+/* A free id; the dead are reclaimed before the id space grows. */
 static uint32_t
 rde_attr_newid(void)
 {
+	if (attr_nfree == 0 && attr_ndead > 0)
+		rde_attr_reclaim_all();
 	if (attr_nfree > 0)
 		return attr_freeids[--attr_nfree];
 	if (attr_nextid > RDE_ATTR_ID_MAX)
@@ -204,9 +307,27 @@ rde_attr_newid(void)
 		    sizeof(*rde_attr_tab));
 		memset(rde_attr_tab + attr_tabcap, 0,
 		    attr_tabcap * sizeof(*rde_attr_tab));
+		rde_attr_refs = xreallocarray(rde_attr_refs, attr_tabcap * 2,
+		    sizeof(*rde_attr_refs));
+		memset(rde_attr_refs + attr_tabcap, 0,
+		    attr_tabcap * sizeof(*rde_attr_refs));
+		attr_deadbits = xreallocarray(attr_deadbits, attr_tabcap / 4,
+		    1);
+		memset(attr_deadbits + attr_tabcap / 8, 0, attr_tabcap / 8);
 		attr_tabcap *= 2;
 	}
 	return attr_nextid++;
+}
+
+/* A match in the hash: one more reference, alive again if it was dead. */
+static uint32_t
+rde_attr_take(struct rde_attrs *a)
+{
+	if (rde_attr_refs[a->id]++ == 0) {
+		rde_attr_tab[a->id] = a;
+		attr_count++;
+	}
+	return a->id;
 }
 
 /* The derived fields and lengths of the key, from the parts. */
@@ -247,10 +368,8 @@ rde_attr_intern(struct rde_abuild *ab)
 	rde_ab_finish(ab);
 	h = rde_ab_hash(ab);
 	for (a = attr_htab[h & (attr_hsize - 1)]; a != NULL; a = a->hnext)
-		if (a->hash == h && rde_attr_same(a, ab)) {
-			a->refcnt++;
-			return a->id;
-		}
+		if (a->hash == h && rde_attr_same(a, ab))
+			return rde_attr_take(a);
 	if ((id = rde_attr_newid()) == RDE_NIL)
 		return RDE_NIL;
 	for (i = 0; i < RDE_AP_MAX; i++)
@@ -258,8 +377,9 @@ rde_attr_intern(struct rde_abuild *ab)
 	a = xmalloc(sizeof(*a) + dlen);
 	a->serial = ++attr_serial;
 	a->hash = h;
-	a->refcnt = 1;
+	a->pad = 0;
 	a->id = id;
+	rde_attr_refs[id] = 1;
 	a->datalen = (uint32_t)dlen;
 	a->k = ab->k;
 	for (i = 0; i < RDE_AP_MAX; i++) {

@@ -96,6 +96,9 @@ rde_run(size_t budget)
 	more = rde_out_run(&budget);
 	more |= rde_kernel_run(&budget);
 	rde_kernel_sync_check();
+	/* Dead attribute sets go once the routes are out. */
+	if (!more)
+		more = rde_attr_reclaim(&budget);
 	return more;
 }
 

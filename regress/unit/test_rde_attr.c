@@ -1,6 +1,7 @@
 /*
  * ribd: interned path attributes.  Equal sets share one copy and one id,
- * references count, the last one frees; builders modify copies only;
+ * references count, the last one frees (by a reclaim: a dead set can
+ * come back); builders modify copies only;
  * AS path prepending across segment limits; communities as sorted sets;
  * a round trip through the UPDATE encoder and decoder.
  */
@@ -61,7 +62,7 @@ test_intern_share(void **state)
 	b = rde_attr_intern(&ab);
 	assert_int_not_equal(a, RDE_NIL);
 	assert_int_equal(a, b);
-	assert_int_equal(rde_attr_get(a)->refcnt, 2);
+	assert_int_equal(rde_attr_refcnt(a), 2);
 	assert_int_equal(rde_attr_count(), n + 1);
 	basic(&ab, 65002);
 	c = rde_attr_intern(&ab);
@@ -78,6 +79,41 @@ test_intern_share(void **state)
 	assert_int_equal(rde_attr_intern(&ab), a);
 	rde_attr_unref(a);
 	rde_attr_unref(c);
+	assert_int_equal(rde_attr_count(), n);
+}
+
+/*
+ * A set without references leaves the table by id at once but is freed
+ * only by a reclaim; interned again before that, it comes back alive
+ * with its id.
+ */
+static void
+test_dead_revive(void **state)
+{
+	uint32_t	 a, b;
+	size_t		 n = rde_attr_count(), bytes, budget;
+
+	(void)state;
+	basic(&ab, 65010);
+	a = rde_attr_intern(&ab);
+	rde_attr_unref(a);
+	assert_null(rde_attr_get(a));
+	assert_int_equal(rde_attr_refcnt(a), 0);
+	assert_int_equal(rde_attr_count(), n);
+	b = rde_attr_intern(&ab);
+	assert_int_equal(b, a);
+	assert_non_null(rde_attr_get(a));
+	assert_int_equal(rde_attr_refcnt(a), 1);
+	assert_int_equal(rde_attr_count(), n + 1);
+	rde_attr_unref(a);
+	bytes = rde_attr_bytes();
+	budget = 0;
+	assert_int_equal(rde_attr_reclaim(&budget), 1);
+	/* Dead twice, it is on the list once. */
+	budget = 100;
+	assert_int_equal(rde_attr_reclaim(&budget), 0);
+	assert_int_equal(budget, 99);
+	assert_true(rde_attr_bytes() < bytes);
 	assert_int_equal(rde_attr_count(), n);
 }
 
@@ -269,6 +305,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_intern_share, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_dead_revive, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_builder_copy, setup,
 		    teardown),
