@@ -567,11 +567,12 @@ dsp_watch_start(struct ds *ds, struct ds_err *err)
 	dsp_req(&req, RES_NODE, NULL);
 	if (dsp_call(ds, IMSG_DS_WATCH, &req, NULL, 0, &ans, &e) == 0)
 		return 0;
-	if (e.code != DS_EIO || !p->up) {
+	if (p->up && e.code != DS_EIO) {
 		*err = e;
 		return -1;
 	}
-	log_warnx("datastore watch: %s", e.msg);
+	log_warnx("datastore watch: %s (it starts with the next dsd or "
+	    "when dsd gets to the request)", e.msg);
 	return 0;
 }
 

@@ -182,8 +182,14 @@ N=30
 (
 	i=1
 	while [ $i -le $N ]; do
-		printf 'apiVersion: projectcalico.org/v3\nkind: BGPPeer\nmetadata:\n  name: load-%d\nspec:\n  peerIP: 198.18.1.%d\n  asNumber: 65000\n' $i $i |
-		    lab_tortiectl apply -f - >/dev/null 2>>"$LAB_DIR/load.err"
+		printf 'apiVersion: projectcalico.org/v3\nkind: BGPPeer\n' \
+		    >"$LAB_DIR/l.yaml"
+		printf 'metadata:\n  name: load-%d\nspec:\n' $i \
+		    >>"$LAB_DIR/l.yaml"
+		printf '  peerIP: 198.18.1.%d\n  asNumber: 65000\n' $i \
+		    >>"$LAB_DIR/l.yaml"
+		lab_tortiectl apply -f "$LAB_DIR/l.yaml" >/dev/null \
+		    2>>"$LAB_DIR/load.err"
 		echo "$i $?" >>"$LAB_DIR/load.log"
 		i=$((i + 1))
 	done
@@ -318,8 +324,8 @@ https://etcd3.lab:2379]"
 	echo "controlSocket: $LAB_DIR/node2.sock"
 } >"$LAB_DIR/node2.yaml"
 lab_conf 1
-sed -i '/^  endpoints:/,/^  keyFile:/c\  endpoints: [http://198.18.0.201:2381]' \
-    "$LAB_DIR/node1.yaml"
+sed -i '/^  endpoints:/,/^  keyFile:/c\
+  endpoints: [http://198.18.0.201:2381]' "$LAB_DIR/node1.yaml"
 printf 'metrics:\n  listen: "198.18.0.1:9179"\n' >>"$LAB_DIR/node1.yaml"
 lab_ctl 1 reload >/dev/null
 lab_ctl 2 reload >/dev/null
