@@ -132,20 +132,23 @@ has_session() {
 no_session() {
 	! has_session "$@"
 }
-# picked_up WHAT SESSION CMD...: run CMD, then time until both nodes have
-# SESSION (at most 10 s); prints the milliseconds, fails on timeout.
+# picked_up WHAT SESSION CMD...: run CMD, then wait until both nodes have
+# SESSION (at most 10 s); prints the milliseconds from the end of CMD (the
+# write is committed then) and, second, from its start; fails on timeout.
 picked_up() {
 	_s=$2
 	shift 2
 	_t0=$(now_ms)
 	"$@" >/dev/null || return 1
+	_t1=$(now_ms)
 	_n=500
 	while [ "$_n" -gt 0 ]; do
 		has_session 1 "$_s" && has_session 2 "$_s" && break
 		sleep 0.02
 		_n=$((_n - 1))
 	done
-	echo $(($(now_ms) - _t0))
+	_t2=$(now_ms)
+	echo $((_t2 - _t1)) $((_t2 - _t0))
 	[ "$_n" -gt 0 ]
 }
 peer_json() {
@@ -159,10 +162,11 @@ peer_json() {
 ms=$(picked_up put Global_198_18_0_250 \
     ec put $K/bgppeers/rack1-tor "$(peer_json rack1-tor 250 64567)")
 rc=$?
-diag "etcdctl put to the session on both nodes: $ms ms"
+diag "etcdctl put to the session on both nodes: ${ms% *} ms after the put \
+returned, ${ms#* } ms with etcdctl's own start"
 ok $rc "a BGPPeer put with etcdctl is applied by both nodes"
-[ "$rc" -eq 0 ] && [ "$ms" -lt 1000 ]
-ok $? "within a second ($ms ms)"
+[ "$rc" -eq 0 ] && [ "${ms% *}" -lt 1000 ]
+ok $? "within a second (${ms% *} ms)"
 lab_ctl 2 show neighbors -o json | jq -e '.[] | select(.name ==
     "Global_198_18_0_250") | .peerAS == 64567 and .type == "global"' \
     >/dev/null
@@ -286,7 +290,7 @@ wait_for 10 metric_is 1
 ok $? "metrics: tortie_datastore_up 1 again"
 ms=$(picked_up put Global_198_18_0_251 \
     ec put $K/bgppeers/after-outage "$(peer_json after-outage 251 64567)")
-ok $? "a change after the outage is applied by both nodes ($ms ms)"
+ok $? "a change after the outage is applied by both nodes (${ms% *} ms)"
 
 # --- dsd killed: restarted, the watch resumes ----------------------------
 
@@ -303,7 +307,7 @@ wait_for 10 state_is 2 connected
 ok $? "the new dsd is connected"
 ms=$(picked_up put Global_198_18_0_252 \
     ec put $K/bgppeers/after-restart "$(peer_json after-restart 252 64567)")
-ok $? "and a change is applied by both nodes ($ms ms)"
+ok $? "and a change is applied by both nodes (${ms% *} ms)"
 is "$(since_all 2 | grep Mesh)" "$(echo "$before2" | grep Mesh)" \
     "node2: the mesh sessions were not touched"
 
@@ -337,7 +341,7 @@ wait_for 10 state_is 1 connected
 ok $? "node1 connected over http ($(status 1 | jq -r .datastore.endpoint))"
 ms=$(picked_up put Global_198_18_0_253 \
     ec put $K/bgppeers/by-name "$(peer_json by-name 253 64567)")
-ok $? "a change is applied by both nodes ($ms ms)"
+ok $? "a change is applied by both nodes (${ms% *} ms)"
 is "$(since_all 2 | grep Mesh)" "$(echo "$before2" | grep Mesh)" \
     "node2: the mesh sessions were not touched by the new dsd"
 
