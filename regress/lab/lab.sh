@@ -143,6 +143,9 @@ lab_tor_conf() {
 			# A neighbour on the switch, for iBGP (LAB_TOR_AS
 			# 64512) too: next hops resolve without an IGP.
 			echo "  direct;"
+			# Tests make sessions fail on purpose: retry within
+			# seconds, not BIRD's default minute.
+			echo "  error wait time 1, 5;"
 			echo "  ipv4 { import all; export all; };"
 			echo "}"
 			i=$((i + 1))
