@@ -322,7 +322,7 @@ rev=$(ec put /calico/test/x y -w json | tr ',' '\n' |
     sed -n 's/.*"revision":\([0-9]*\).*/\1/p')
 ec compact "$rev" >/dev/null
 kill -CONT $WPID
-wait_for 15 sh -c "grep '^loaded' '$W/watch.log' | tail -1 |
+wait_for 40 sh -c "grep '^loaded' '$W/watch.log' | tail -1 |
     grep -q 'bgppeers/compacted@'"
 ok $? "after a lost stream the watch sees what changed meanwhile"
 grep -q 'history compacted: re-listing' "$W/watch.log"
