@@ -71,8 +71,9 @@ config_compute(struct daemon_conf *c, struct plan *plan, char *err,
 		return -1;
 	cur_ds_up = 0;
 	if (ds_load(cur_ds, &set, &errs, &derr) == -1) {
-		snprintf(err, errlen, "datastore %s: %s", c->d.ds_path,
-		    derr.msg);
+		snprintf(err, errlen, "datastore %s: %s",
+		    strcmp(c->d.ds_type, "file") == 0 ? c->d.ds_path :
+		    c->d.ds_type, derr.msg);
 		res_set_free(&set);
 		res_errors_free(&errs);
 		return -1;
