@@ -111,15 +111,11 @@ enum rde_apart {
  * A set's reference count is not in it but in rde_attr_refs[id]: the
  * counts of every set fit in a few megabytes, so that taking and
  * dropping references (every route change does) stays in the cache.
- * A set whose count drops to 0 leaves rde_attr_tab[] at once but stays
- * in the hash, dead, until rde_attr_reclaim() frees it; interning it
- * again before that revives it.
+ * A set whose count drops to 0 stays, dead, until rde_attr_reclaim()
+ * frees it; interning it again before that revives it.
  */
 struct rde_attrs {
-	struct rde_attrs *hnext;
 	uint64_t	 serial;	/* unique for the process's life */
-	uint32_t	 hash;
-	uint32_t	 pad;
 	uint32_t	 id;
 	uint32_t	 datalen;
 	struct rde_akey	 k;
@@ -138,6 +134,28 @@ struct rde_abuild {
 	uint8_t		*buf[RDE_AP_MAX];	/* BGP_MAXLEN_EXT each */
 };
 
+/*
+ * Index hash tables (rde_hash.c): buckets of one cache line, entries of
+ * an 8-bit tag of the hash and a 24-bit index, so at most
+ * RDE_HT_IDX_MAX records.
+ */
+#define RDE_HT_IDX_MAX		0x00ffffffU
+#define RDE_HT_MIN		64	/* buckets */
+
+struct rde_ht {
+	uint32_t	*b;		/* nbuckets lines of 16 words */
+	uint32_t	 nbuckets;
+	uint32_t	 count;
+};
+
+struct rde_ht_iter {
+	const struct rde_ht	*ht;
+	const uint32_t		*b;
+	int			 slot;
+	uint32_t		 tag;
+	uint32_t		 probes;
+};
+
 /* Prefixes: 32 bytes, in a slab. */
 #define RDE_AID_FREE		0xff	/* record is on the free list */
 
@@ -149,7 +167,7 @@ struct rde_prefix {
 	uint8_t		 plen;
 	uint8_t		 flags;
 	uint8_t		 pad;
-	uint32_t	 hnext;		/* hash chain */
+	uint32_t	 pad2;
 	uint32_t	 paths;		/* best first */
 	uint32_t	 jpos;		/* 1 + journal position, last append */
 };
@@ -504,6 +522,19 @@ void		 rde_attr_to_bgp(const struct rde_attrs *, struct bgp_attrs *);
 int		 rde_attr_has_comm(const struct rde_attrs *, uint32_t);
 int		 rde_attr_has_large(const struct rde_attrs *, uint32_t,
 		    uint32_t, uint32_t);
+
+/* rde_hash.c */
+void		 rde_ht_init(struct rde_ht *, uint32_t);
+void		 rde_ht_free(struct rde_ht *);
+uint32_t	 rde_ht_find(const struct rde_ht *, uint32_t,
+		    struct rde_ht_iter *);
+uint32_t	 rde_ht_next(struct rde_ht_iter *);
+void		 rde_ht_prefetch(const struct rde_ht *, uint32_t);
+void		 rde_ht_insert(struct rde_ht *, uint32_t, uint32_t);
+void		 rde_ht_remove(struct rde_ht *, uint32_t, uint32_t);
+int		 rde_ht_full(const struct rde_ht *);
+uint32_t	 rde_ht_bigger(const struct rde_ht *);
+size_t		 rde_ht_bytes(const struct rde_ht *);
 
 /* rde_prefix.c */
 void		 rde_prefix_init(void);

@@ -8,13 +8,15 @@
  * Sets are built and modified in a struct rde_abuild, whose variable
  * parts are copied only when they are changed.
  *
- * Reference counts live in one array by id (rde_attr_refs), apart from
- * the sets, and a set that loses its last reference is only marked dead:
- * taking it out of its hash chain and freeing it costs cache misses that
- * a withdrawal of a full table would otherwise pay for every set, so it
- * waits for rde_attr_reclaim(), which the work loop calls when nothing
- * else is to be done, and which also runs before the table of ids would
- * grow.  Memory therefore never exceeds what the live sets once took.
+ * The hash (rde_hash.c) holds ids; the hashes of the sets are kept by
+ * id too, so that growing the table reads no set.  Reference counts live
+ * in one array by id (rde_attr_refs), apart from the sets, and a set
+ * that loses its last reference is only marked dead: taking it out of
+ * the hash and freeing it costs cache misses that a withdrawal of a full
+ * table would otherwise pay for every set, so it waits for
+ * rde_attr_reclaim(), which the work loop calls when nothing else is to
+ * be done, and which also runs before the table of ids would grow.
+ * Memory therefore never exceeds what the live sets once took.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -31,13 +33,13 @@
 /* How far ahead rde_attr_reclaim() fetches what it will need. */
 #define RDE_RECLAIM_AHEAD	8
 
-static struct rde_attrs	**attr_htab;
-static uint32_t		  attr_hsize;	/* power of two */
+static struct rde_ht	  attr_ht;
 static uint32_t		  attr_count;	/* live sets */
-struct rde_attrs	**rde_attr_tab;	/* by id, live sets only */
+struct rde_attrs	**rde_attr_tab;	/* by id, until freed */
 uint32_t		 *rde_attr_refs;	/* by id */
+static uint32_t		 *attr_hashes;	/* by id */
 static uint32_t		  attr_tabcap;
-static struct rde_attrs	**attr_dead;	/* may hold revived ones */
+static uint32_t		 *attr_dead;	/* ids; may hold revived ones */
 static uint32_t		  attr_ndead;
 static uint32_t		  attr_deadcap;
 static uint8_t		 *attr_deadbits;	/* by id: in attr_dead */
@@ -52,12 +54,12 @@ static uint8_t		 *attr_tmp;	/* scratch for in-place edits */
 void
 rde_attr_init(void)
 {
-	attr_hsize = 1024;
-	attr_htab = xcalloc(attr_hsize, sizeof(*attr_htab));
+	rde_ht_init(&attr_ht, RDE_HT_MIN);
 	attr_count = 0;
 	attr_tabcap = 1024;
 	rde_attr_tab = xcalloc(attr_tabcap, sizeof(*rde_attr_tab));
 	rde_attr_refs = xcalloc(attr_tabcap, sizeof(*rde_attr_refs));
+	attr_hashes = xcalloc(attr_tabcap, sizeof(*attr_hashes));
 	attr_deadbits = xcalloc(attr_tabcap / 8, 1);
 	attr_nextid = 1;
 	attr_nfree = 0;
@@ -69,29 +71,26 @@ rde_attr_init(void)
 void
 rde_attr_shutdown(void)
 {
-	struct rde_attrs	*a, *n;
-	uint32_t		 i;
+	uint32_t	 i;
 
-	for (i = 0; i < attr_hsize; i++)
-		for (a = attr_htab[i]; a != NULL; a = n) {
-			n = a->hnext;
-			free(a);
-		}
-	free(attr_htab);
+	for (i = 1; i < attr_nextid; i++)
+		free(rde_attr_tab[i]);
+	rde_ht_free(&attr_ht);
 	free(rde_attr_tab);
 	free(rde_attr_refs);
+	free(attr_hashes);
 	free(attr_freeids);
 	free(attr_dead);
 	free(attr_deadbits);
 	free(attr_tmp);
-	attr_htab = NULL;
 	rde_attr_tab = NULL;
 	rde_attr_refs = NULL;
+	attr_hashes = NULL;
 	attr_freeids = NULL;
 	attr_dead = NULL;
 	attr_deadbits = NULL;
 	attr_tmp = NULL;
-	attr_hsize = attr_count = attr_tabcap = attr_nfree = 0;
+	attr_count = attr_tabcap = attr_nfree = attr_nextid = 0;
 	attr_freecap = attr_ndead = attr_deadcap = 0;
 }
 
@@ -171,30 +170,19 @@ rde_attr_refcnt(uint32_t id)
 	return id < attr_tabcap ? rde_attr_refs[id] : 0;
 }
 
-static void
-rde_attr_unlink(struct rde_attrs *a)
-{
-	struct rde_attrs	**pp;
-
-	for (pp = &attr_htab[a->hash & (attr_hsize - 1)]; *pp != a;
-	    pp = &(*pp)->hnext)
-		;
-	*pp = a->hnext;
-}
-
-/* The last reference is gone: out of the table by id, onto the dead. */
+/*
+ * The last reference is gone: the set is dead, on the list for
+ * rde_attr_reclaim() (once, even if it died before, was revived and
+ * died again).
+ */
 void
 rde_attr_unref(uint32_t id)
 {
-	struct rde_attrs	*a = rde_attr_tab[id];
-
-	if (a == NULL || rde_attr_refs[id] == 0)
+	if (id == RDE_NIL || id >= attr_nextid || rde_attr_refs[id] == 0)
 		fatalx("rde_attr_unref: bad reference to %u", id);
 	if (--rde_attr_refs[id] > 0)
 		return;
-	rde_attr_tab[id] = NULL;
 	attr_count--;
-	/* Dead before, revived and dead again: it is on the list. */
 	if (attr_deadbits[id >> 3] & (1 << (id & 7)))
 		return;
 	attr_deadbits[id >> 3] |= 1 << (id & 7);
@@ -203,59 +191,49 @@ rde_attr_unref(uint32_t id)
 		attr_dead = xreallocarray(attr_dead, attr_deadcap,
 		    sizeof(*attr_dead));
 	}
-	attr_dead[attr_ndead++] = a;
+	attr_dead[attr_ndead++] = id;
 }
 
 static void
-rde_attr_free(struct rde_attrs *a)
+rde_attr_free(uint32_t id)
 {
-	rde_attr_unlink(a);
+	struct rde_attrs	*a = rde_attr_tab[id];
+
+	rde_ht_remove(&attr_ht, attr_hashes[id], id);
+	rde_attr_tab[id] = NULL;
 	if (attr_nfree == attr_freecap) {
 		attr_freecap = attr_freecap ? attr_freecap * 2 : 256;
 		attr_freeids = xreallocarray(attr_freeids, attr_freecap,
 		    sizeof(*attr_freeids));
 	}
-	attr_freeids[attr_nfree++] = a->id;
+	attr_freeids[attr_nfree++] = id;
 	attr_bytes -= sizeof(*a) + a->datalen;
 	free(a);
 }
 
 /*
- * Fetch what freeing the sets a little further down the list will need:
- * the set, and then its bucket.  Each one is a cache miss otherwise.
- */
-static void
-rde_attr_reclaim_ahead(uint32_t i, uint32_t lo)
-{
-	const struct rde_attrs	*a;
-
-	if (i >= lo + 2 * RDE_RECLAIM_AHEAD)
-		__builtin_prefetch(attr_dead[i - 2 * RDE_RECLAIM_AHEAD]);
-	if (i >= lo + RDE_RECLAIM_AHEAD) {
-		a = attr_dead[i - RDE_RECLAIM_AHEAD];
-		__builtin_prefetch(&attr_htab[a->hash & (attr_hsize - 1)]);
-	}
-}
-
-/*
  * Free the last *budget dead sets, taking what was freed off the
- * budget; a set revived since it died only leaves the list.  Returns 1
- * if dead sets are left.
+ * budget; a set revived since it died only leaves the list.  The
+ * buckets and sets a little further down the list are fetched ahead,
+ * as each one is a cache miss.  Returns 1 if dead sets are left.
  */
 int
 rde_attr_reclaim(size_t *budget)
 {
-	struct rde_attrs	*a;
-	uint32_t		 lo, i;
+	uint32_t	 lo, i, id;
 
 	lo = *budget < attr_ndead ? attr_ndead - (uint32_t)*budget : 0;
 	*budget -= attr_ndead - lo;
 	for (i = attr_ndead; i > lo; i--) {
-		rde_attr_reclaim_ahead(i - 1, lo);
-		a = attr_dead[i - 1];
-		attr_deadbits[a->id >> 3] &= ~(1 << (a->id & 7));
-		if (rde_attr_refs[a->id] == 0)
-			rde_attr_free(a);
+		if (i > lo + RDE_RECLAIM_AHEAD) {
+			id = attr_dead[i - 1 - RDE_RECLAIM_AHEAD];
+			rde_ht_prefetch(&attr_ht, attr_hashes[id]);
+			__builtin_prefetch(rde_attr_tab[id]);
+		}
+		id = attr_dead[i - 1];
+		attr_deadbits[id >> 3] &= ~(1 << (id & 7));
+		if (rde_attr_refs[id] == 0)
+			rde_attr_free(id);
 	}
 	attr_ndead = lo;
 	if (attr_ndead == 0 && attr_deadcap > 4096) {
@@ -274,22 +252,17 @@ rde_attr_reclaim_all(void)
 	(void)rde_attr_reclaim(&budget);
 }
 
+/* A bigger hash, from the hashes kept by id: no set is read. */
 static void
-rde_attr_rehash(void)
+rde_attr_grow(void)
 {
-	struct rde_attrs	**nt, *a, *n;
-	uint32_t		 nsize = attr_hsize * 2, i;
+	uint32_t	 i, n = rde_ht_bigger(&attr_ht);
 
-	nt = xcalloc(nsize, sizeof(*nt));
-	for (i = 0; i < attr_hsize; i++)
-		for (a = attr_htab[i]; a != NULL; a = n) {
-			n = a->hnext;
-			a->hnext = nt[a->hash & (nsize - 1)];
-			nt[a->hash & (nsize - 1)] = a;
-		}
-	free(attr_htab);
-	attr_htab = nt;
-	attr_hsize = nsize;
+	rde_ht_free(&attr_ht);
+	rde_ht_init(&attr_ht, n);
+	for (i = 1; i < attr_nextid; i++)
+		if (rde_attr_tab[i] != NULL)
+			rde_ht_insert(&attr_ht, attr_hashes[i], i);
 }
 
 /* A free id; the dead are reclaimed before the id space grows. */
@@ -311,6 +284,8 @@ rde_attr_newid(void)
 		    sizeof(*rde_attr_refs));
 		memset(rde_attr_refs + attr_tabcap, 0,
 		    attr_tabcap * sizeof(*rde_attr_refs));
+		attr_hashes = xreallocarray(attr_hashes, attr_tabcap * 2,
+		    sizeof(*attr_hashes));
 		attr_deadbits = xreallocarray(attr_deadbits, attr_tabcap / 4,
 		    1);
 		memset(attr_deadbits + attr_tabcap / 8, 0, attr_tabcap / 8);
@@ -321,13 +296,11 @@ rde_attr_newid(void)
 
 /* A match in the hash: one more reference, alive again if it was dead. */
 static uint32_t
-rde_attr_take(struct rde_attrs *a)
+rde_attr_take(uint32_t id)
 {
-	if (rde_attr_refs[a->id]++ == 0) {
-		rde_attr_tab[a->id] = a;
+	if (rde_attr_refs[id]++ == 0)
 		attr_count++;
-	}
-	return a->id;
+	return id;
 }
 
 /* The derived fields and lengths of the key, from the parts. */
@@ -361,25 +334,25 @@ uint32_t
 rde_attr_intern(struct rde_abuild *ab)
 {
 	struct rde_attrs	*a;
+	struct rde_ht_iter	 it;
 	uint32_t		 h, id;
 	size_t			 dlen = 0, off = 0;
 	int			 i;
 
 	rde_ab_finish(ab);
 	h = rde_ab_hash(ab);
-	for (a = attr_htab[h & (attr_hsize - 1)]; a != NULL; a = a->hnext)
-		if (a->hash == h && rde_attr_same(a, ab))
-			return rde_attr_take(a);
+	for (id = rde_ht_find(&attr_ht, h, &it); id != RDE_NIL;
+	    id = rde_ht_next(&it))
+		if (attr_hashes[id] == h &&
+		    rde_attr_same(rde_attr_tab[id], ab))
+			return rde_attr_take(id);
 	if ((id = rde_attr_newid()) == RDE_NIL)
 		return RDE_NIL;
 	for (i = 0; i < RDE_AP_MAX; i++)
 		dlen += ab->len[i];
 	a = xmalloc(sizeof(*a) + dlen);
 	a->serial = ++attr_serial;
-	a->hash = h;
-	a->pad = 0;
 	a->id = id;
-	rde_attr_refs[id] = 1;
 	a->datalen = (uint32_t)dlen;
 	a->k = ab->k;
 	for (i = 0; i < RDE_AP_MAX; i++) {
@@ -387,13 +360,14 @@ rde_attr_intern(struct rde_abuild *ab)
 			memcpy(a->data + off, ab->part[i], ab->len[i]);
 		off += ab->len[i];
 	}
-	a->hnext = attr_htab[h & (attr_hsize - 1)];
-	attr_htab[h & (attr_hsize - 1)] = a;
+	if (rde_ht_full(&attr_ht))
+		rde_attr_grow();
+	rde_ht_insert(&attr_ht, h, id);
 	rde_attr_tab[id] = a;
+	rde_attr_refs[id] = 1;
+	attr_hashes[id] = h;
 	attr_count++;
 	attr_bytes += sizeof(*a) + dlen;
-	if (attr_count > attr_hsize)
-		rde_attr_rehash();
 	return id;
 }
 
@@ -406,8 +380,9 @@ rde_attr_count(void)
 size_t
 rde_attr_bytes(void)
 {
-	return attr_bytes + (size_t)attr_hsize * sizeof(*attr_htab) +
-	    (size_t)attr_tabcap * sizeof(*rde_attr_tab);
+	return attr_bytes + rde_ht_bytes(&attr_ht) +
+	    (size_t)attr_tabcap * (sizeof(*rde_attr_tab) +
+	    sizeof(*rde_attr_refs) + sizeof(*attr_hashes));
 }
 
 void

@@ -1,8 +1,8 @@
 /*
- * The prefix table: 32-byte records in a slab, found through a hash of
- * (family, length, address) whose buckets and chains are 32-bit indexes.
- * A prefix lives as long as it has paths or some consumer of the Loc-RIB
- * still advertises or installs it (it must be able to withdraw it).
+ * The prefix table: 32-byte records in a slab, found through an index
+ * hash table (rde_hash.c) over (family, length, address).  A prefix
+ * lives as long as it has paths or some consumer of the Loc-RIB still
+ * advertises or installs it (it must be able to withdraw it).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -17,24 +17,22 @@
 #include "util.h"
 
 struct rde_slab		 rde_pfx_slab;
-static uint32_t		*pfx_htab;
-static uint32_t		 pfx_hbits;
+static struct rde_ht	 pfx_ht;
+static int		 pfx_full_logged;
 
 void
 rde_prefix_init(void)
 {
 	rde_slab_init(&rde_pfx_slab, sizeof(struct rde_prefix));
-	pfx_hbits = 10;
-	pfx_htab = xcalloc((size_t)1 << pfx_hbits, sizeof(*pfx_htab));
+	rde_ht_init(&pfx_ht, RDE_HT_MIN);
+	pfx_full_logged = 0;
 }
 
 void
 rde_prefix_shutdown(void)
 {
 	rde_slab_free_all(&rde_pfx_slab);
-	free(pfx_htab);
-	pfx_htab = NULL;
-	pfx_hbits = 0;
+	rde_ht_free(&pfx_ht);
 }
 
 static int
@@ -61,42 +59,23 @@ rde_be32(const uint8_t *p)
 	return ntohl(v);
 }
 
-/*
- * The hash keeps locality: the prefix's number at its own length (its
- * address shifted right by the host bits) gives the low four bits of the
- * bucket, the rest is a multiplicative hash of the remaining bits.  So
- * sixteen consecutive prefixes of one length (a table arrives sorted)
- * fall into one cache line of buckets, and the distribution stays that
- * of the hash.  The result is the bucket index in the low 32 bits, for
- * a table of 2^32 buckets; rde_prefix_bucket() cuts it down.
- */
+/* A well mixed 32-bit hash of (family, length, address). */
 static uint32_t
 rde_prefix_hash(uint8_t aid, const uint8_t *addr, uint8_t plen)
 {
-	uint64_t	 n, h, lo = 0;
+	uint64_t	 h;
 
+	h = (uint64_t)aid << 56 | (uint64_t)plen << 48;
 	if (aid == BGP_AID_IPV6) {
-		n = rde_be64(addr);
-		if (plen > 64) {
-			lo = rde_be64(addr + 8) >> (128 - plen);
-			n ^= lo * 0xc2b2ae3d27d4eb4fULL;
-			n = (n & ~UINT64_C(15)) | (lo & 15);
-		} else
-			n = plen ? n >> (64 - plen) : 0;
-	} else {
-		n = rde_be32(addr);
-		n = plen ? n >> (32 - plen) : 0;
-	}
-	h = ((n >> 4) ^ ((uint64_t)plen << 56) ^ ((uint64_t)aid << 48)) *
-	    0x9e3779b97f4a7c15ULL;
-	return (uint32_t)(h >> 32) << 4 | (uint32_t)(n & 15);
-}
-
-static uint32_t
-rde_prefix_bucket(uint32_t h)
-{
-	/* The hashed part from the top, the sequence bits at the bottom. */
-	return ((h >> 4) >> (32 - pfx_hbits)) << 4 | (h & 15);
+		h = (h ^ rde_be64(addr)) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+		h ^= rde_be64(addr + 8);
+	} else
+		h ^= rde_be32(addr);
+	h *= 0x9e3779b97f4a7c15ULL;
+	h ^= h >> 32;
+	h *= 0xc2b2ae3d27d4eb4fULL;
+	return (uint32_t)(h >> 32);
 }
 
 static int
@@ -114,65 +93,72 @@ rde_prefix_is(const struct rde_prefix *p, uint8_t aid, const uint8_t *addr,
 	return a == b;
 }
 
-uint32_t
-rde_prefix_find(uint8_t aid, const uint8_t *addr, uint8_t plen)
+static uint32_t
+rde_prefix_lookup(uint32_t h, uint8_t aid, const uint8_t *addr, uint8_t plen)
 {
-	struct rde_prefix	*p;
+	struct rde_ht_iter	 it;
 	uint32_t		 i;
 
-	i = pfx_htab[rde_prefix_bucket(rde_prefix_hash(aid, addr, plen))];
-	for (; i != RDE_NIL; i = p->hnext) {
-		p = rde_slab_get(&rde_pfx_slab, i);
-		if (rde_prefix_is(p, aid, addr, plen))
+	for (i = rde_ht_find(&pfx_ht, h, &it); i != RDE_NIL;
+	    i = rde_ht_next(&it))
+		if (rde_prefix_is(rde_slab_get(&rde_pfx_slab, i), aid, addr,
+		    plen))
 			return i;
-	}
 	return RDE_NIL;
 }
 
-/* Twice the buckets; records are visited in slab order, which is cheap. */
+uint32_t
+rde_prefix_find(uint8_t aid, const uint8_t *addr, uint8_t plen)
+{
+	return rde_prefix_lookup(rde_prefix_hash(aid, addr, plen), aid, addr,
+	    plen);
+}
+
+/* A bigger table; records are visited in slab order, which is cheap. */
 static void
 rde_prefix_rehash(void)
 {
 	struct rde_prefix	*p;
-	uint32_t		 i, j;
+	uint32_t		 i, n = rde_ht_bigger(&pfx_ht);
 
-	pfx_hbits++;
-	free(pfx_htab);
-	pfx_htab = xcalloc((size_t)1 << pfx_hbits, sizeof(*pfx_htab));
+	rde_ht_free(&pfx_ht);
+	rde_ht_init(&pfx_ht, n);
 	for (i = 1; i < rde_pfx_slab.next; i++) {
 		p = rde_slab_get(&rde_pfx_slab, i);
-		if (p->aid == RDE_AID_FREE)
-			continue;
-		j = rde_prefix_bucket(rde_prefix_hash(p->aid, p->addr,
-		    p->plen));
-		p->hnext = pfx_htab[j];
-		pfx_htab[j] = i;
+		if (p->aid != RDE_AID_FREE)
+			rde_ht_insert(&pfx_ht, rde_prefix_hash(p->aid,
+			    p->addr, p->plen), i);
 	}
 }
 
-/* Find the prefix or add it; addr must have its host bits cleared. */
+/*
+ * Find the prefix or add it; addr must have its host bits cleared.
+ * RDE_NIL when the table holds as many prefixes as it can index.
+ */
 uint32_t
 rde_prefix_get(uint8_t aid, const uint8_t *addr, uint8_t plen)
 {
 	struct rde_prefix	*p;
-	uint32_t		 i, h, b;
+	uint32_t		 i, h;
 
 	h = rde_prefix_hash(aid, addr, plen);
-	b = rde_prefix_bucket(h);
-	for (i = pfx_htab[b]; i != RDE_NIL; i = p->hnext) {
-		p = rde_slab_get(&rde_pfx_slab, i);
-		if (rde_prefix_is(p, aid, addr, plen))
-			return i;
+	if ((i = rde_prefix_lookup(h, aid, addr, plen)) != RDE_NIL)
+		return i;
+	if (rde_pfx_slab.free == RDE_NIL &&
+	    rde_pfx_slab.next > RDE_HT_IDX_MAX) {
+		if (!pfx_full_logged++)
+			log_warnx("prefix table full (%u prefixes): new "
+			    "prefixes are not accepted", rde_pfx_slab.count);
+		return RDE_NIL;
 	}
+	if (rde_ht_full(&pfx_ht))
+		rde_prefix_rehash();
 	i = rde_slab_alloc(&rde_pfx_slab);
 	p = rde_slab_get(&rde_pfx_slab, i);
 	memcpy(p->addr, addr, rde_addr_len(aid));
 	p->aid = aid;
 	p->plen = plen;
-	p->hnext = pfx_htab[b];
-	pfx_htab[b] = i;
-	if (rde_pfx_slab.count > (1U << pfx_hbits) && pfx_hbits < 31)
-		rde_prefix_rehash();
+	rde_ht_insert(&pfx_ht, h, i);
 	return i;
 }
 
@@ -180,21 +166,12 @@ rde_prefix_get(uint8_t aid, const uint8_t *addr, uint8_t plen)
 void
 rde_prefix_gc(uint32_t i)
 {
-	struct rde_prefix	*p = rde_slab_get(&rde_pfx_slab, i), *q;
-	uint32_t		*pp;
+	struct rde_prefix	*p = rde_slab_get(&rde_pfx_slab, i);
 
 	if (p->aid == RDE_AID_FREE || p->paths != RDE_NIL ||
 	    rde_prefix_in_use(i))
 		return;
-	pp = &pfx_htab[rde_prefix_bucket(rde_prefix_hash(p->aid, p->addr,
-	    p->plen))];
-	while (*pp != i) {
-		if (*pp == RDE_NIL)
-			fatalx("rde_prefix_gc: %u not in its chain", i);
-		q = rde_slab_get(&rde_pfx_slab, *pp);
-		pp = &q->hnext;
-	}
-	*pp = p->hnext;
+	rde_ht_remove(&pfx_ht, rde_prefix_hash(p->aid, p->addr, p->plen), i);
 	p->aid = RDE_AID_FREE;
 	p->paths = RDE_NIL;
 	p->jpos = 0;
@@ -217,8 +194,7 @@ rde_prefix_limit(void)
 size_t
 rde_prefix_bytes(void)
 {
-	return rde_slab_bytes(&rde_pfx_slab) +
-	    ((size_t)1 << pfx_hbits) * sizeof(*pfx_htab);
+	return rde_slab_bytes(&rde_pfx_slab) + rde_ht_bytes(&pfx_ht);
 }
 
 void

@@ -175,7 +175,10 @@ rde_rib_update(uint8_t aid, const uint8_t *addr, uint8_t plen,
 	struct rde_best		 b;
 	uint32_t		 i, qi;
 
-	i = rde_prefix_get(aid, addr, plen);
+	if ((i = rde_prefix_get(aid, addr, plen)) == RDE_NIL) {
+		rde_attr_unref(attrs);
+		return 0;
+	}
 	p = rde_prefix_at(i);
 	rde_best_save(p, &b);
 	if ((qi = rde_rib_unlink(p, peer->idx, path_id)) != RDE_NIL) {

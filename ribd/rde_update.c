@@ -285,7 +285,9 @@ rde_import_prefix(struct rde_peer *peer, const struct bgp_prefix *bp,
 
 	rde->stats.prefixes_in++;
 	if (rde_policy_has_import(peer, bp->aid)) {
-		pi = rde_prefix_get(bp->aid, bp->addr.bytes, bp->plen);
+		if ((pi = rde_prefix_get(bp->aid, bp->addr.bytes,
+		    bp->plen)) == RDE_NIL)
+			return;
 		if ((id = rde_import_policy(peer, pi, attrs)) == RDE_NIL) {
 			peer->filtered++;
 			rde_peer_changed(peer);
