@@ -141,6 +141,7 @@ struct rde_abuild {
  */
 #define RDE_HT_IDX_MAX		0x00ffffffU
 #define RDE_HT_MIN		64	/* buckets */
+#define RDE_HT_AHEAD		8	/* buckets fetched ahead, in loops */
 
 struct rde_ht {
 	uint32_t	*b;		/* nbuckets lines of 16 words */

@@ -252,7 +252,10 @@ rde_attr_reclaim_all(void)
 	(void)rde_attr_reclaim(&budget);
 }
 
-/* A bigger hash, from the hashes kept by id: no set is read. */
+/*
+ * A bigger hash, from the hashes kept by id: no set is read.  The
+ * buckets the ids go to are random, so each is fetched a few ids ahead.
+ */
 static void
 rde_attr_grow(void)
 {
@@ -260,9 +263,13 @@ rde_attr_grow(void)
 
 	rde_ht_free(&attr_ht);
 	rde_ht_init(&attr_ht, n);
-	for (i = 1; i < attr_nextid; i++)
+	for (i = 1; i < attr_nextid; i++) {
+		if (i + RDE_HT_AHEAD < attr_nextid)
+			rde_ht_prefetch(&attr_ht,
+			    attr_hashes[i + RDE_HT_AHEAD]);
 		if (rde_attr_tab[i] != NULL)
 			rde_ht_insert(&attr_ht, attr_hashes[i], i);
+	}
 }
 
 /* A free id; the dead are reclaimed before the id space grows. */

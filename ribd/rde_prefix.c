@@ -114,20 +114,35 @@ rde_prefix_find(uint8_t aid, const uint8_t *addr, uint8_t plen)
 	    plen);
 }
 
-/* A bigger table; records are visited in slab order, which is cheap. */
+static uint32_t
+rde_prefix_hash_of(uint32_t i)
+{
+	const struct rde_prefix	*p = rde_slab_get(&rde_pfx_slab, i);
+
+	return rde_prefix_hash(p->aid, p->addr, p->plen);
+}
+
+/*
+ * A bigger table.  Records are read in slab order, which is cheap; the
+ * buckets they go to are random, so each is fetched a few records ahead.
+ */
 static void
 rde_prefix_rehash(void)
 {
-	struct rde_prefix	*p;
-	uint32_t		 i, n = rde_ht_bigger(&pfx_ht);
+	uint32_t	 ring[RDE_HT_AHEAD], i, j, n = rde_ht_bigger(&pfx_ht);
+	uint32_t	 lim = rde_pfx_slab.next;
 
 	rde_ht_free(&pfx_ht);
 	rde_ht_init(&pfx_ht, n);
-	for (i = 1; i < rde_pfx_slab.next; i++) {
-		p = rde_slab_get(&rde_pfx_slab, i);
-		if (p->aid != RDE_AID_FREE)
-			rde_ht_insert(&pfx_ht, rde_prefix_hash(p->aid,
-			    p->addr, p->plen), i);
+	for (i = 1; i < lim + RDE_HT_AHEAD; i++) {
+		/* Record j's hash is in the slot that record i takes next. */
+		j = i - RDE_HT_AHEAD;
+		if (i > RDE_HT_AHEAD && rde_prefix_at(j)->aid != RDE_AID_FREE)
+			rde_ht_insert(&pfx_ht, ring[j % RDE_HT_AHEAD], j);
+		if (i < lim && rde_prefix_at(i)->aid != RDE_AID_FREE) {
+			ring[i % RDE_HT_AHEAD] = rde_prefix_hash_of(i);
+			rde_ht_prefetch(&pfx_ht, ring[i % RDE_HT_AHEAD]);
+		}
 	}
 }
 
