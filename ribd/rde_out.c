@@ -31,7 +31,12 @@
 #include "rde.h"
 #include "util.h"
 
-#define RDE_OBUF_MAX		(192 * 1024)
+/*
+ * A round's UPDATEs for a group are staged, then each member gets its
+ * share in as few pieces as the recipient sets allow; staging stops at
+ * this size to bound the buffer.
+ */
+#define RDE_OBUF_MAX		(1024 * 1024)
 
 #define RDE_RC_ALL_BUT		0	/* every member but the slot */
 #define RDE_RC_ONLY		1	/* the member in the slot alone */
@@ -39,9 +44,20 @@
 #define RDE_BKEY(attr, mode, slot) \
 	((uint64_t)(attr) << 16 | (uint64_t)(mode) << 8 | (slot))
 
-/* The recipients of what is staged in rde->obuf. */
-static uint16_t		 stage_rc;
+/*
+ * What is staged in rde->obuf: messages for one group, in pieces of
+ * consecutive messages with the same recipients.
+ */
+struct rde_seg {
+	size_t			 off;
+	size_t			 len;
+	uint16_t		 rc;
+};
+
 static struct rde_group	*stage_g;
+static struct rde_seg	*stage_segs;
+static size_t		 stage_nsegs;
+static size_t		 stage_segcap;
 
 void
 rde_out_init(void)
@@ -49,6 +65,8 @@ rde_out_init(void)
 	TAILQ_INIT(&rde->groups);
 	rde->obuf = xmalloc(RDE_OBUF_MAX);
 	rde->olen = 0;
+	stage_g = NULL;
+	stage_nsegs = 0;
 	rde->packer = xmalloc(sizeof(*rde->packer));
 }
 
@@ -63,6 +81,9 @@ rde_out_shutdown(void)
 		rde_group_destroy(g);
 	free(rde->obuf);
 	free(rde->packer);
+	free(stage_segs);
+	stage_segs = NULL;
+	stage_segcap = stage_nsegs = 0;
 	rde->obuf = NULL;
 	rde->packer = NULL;
 	free(rde->mig);
@@ -153,38 +174,81 @@ rde_out_send(struct rde_peer *p, const uint8_t *buf, size_t len)
 		rde->io.peer_send(p, buf, len, rde->io.arg);
 }
 
-/* Send what is staged to its recipients. */
+static int
+rde_rc_has(uint16_t rc, const struct rde_peer *m)
+{
+	uint8_t	 mode = rc >> 8, slot = rc & 0xff;
+
+	return mode == RDE_RC_ALL_BUT ? m->slot != slot : m->slot == slot;
+}
+
+static void
+rde_stage_send(struct rde_peer *m, size_t off, size_t len)
+{
+	if (rde->io.peer_send != NULL)
+		rde->io.peer_send(m, rde->obuf + off, len, rde->io.arg);
+	rde->stats.bytes_out += len;
+}
+
+/*
+ * Send what is staged: each member its pieces, where consecutive ones
+ * are one run of bytes.  A route reflector's round, one UPDATE per
+ * client's route for all clients but that one, goes to each client in
+ * two runs instead of one message per route.
+ */
 static void
 rde_stage_emit(void)
 {
 	struct rde_peer	*m;
-	uint8_t		 mode = stage_rc >> 8, slot = stage_rc & 0xff;
+	size_t		 k, off, len;
 
 	if (rde->olen == 0 || stage_g == NULL)
 		goto done;
 	TAILQ_FOREACH(m, &stage_g->members, gentry) {
-		if ((mode == RDE_RC_ALL_BUT && m->slot == slot) ||
-		    (mode == RDE_RC_ONLY && m->slot != slot))
-			continue;
-		if (rde->io.peer_send != NULL)
-			rde->io.peer_send(m, rde->obuf, rde->olen,
-			    rde->io.arg);
-		rde->stats.bytes_out += rde->olen;
+		off = len = 0;
+		for (k = 0; k < stage_nsegs; k++) {
+			if (!rde_rc_has(stage_segs[k].rc, m))
+				continue;
+			if (len > 0 && off + len == stage_segs[k].off) {
+				len += stage_segs[k].len;
+				continue;
+			}
+			if (len > 0)
+				rde_stage_send(m, off, len);
+			off = stage_segs[k].off;
+			len = stage_segs[k].len;
+		}
+		if (len > 0)
+			rde_stage_send(m, off, len);
 	}
  done:
 	rde->olen = 0;
+	stage_nsegs = 0;
 }
 
 static void
 rde_stage(struct rde_group *g, uint16_t rc, const uint8_t *msg, size_t len)
 {
-	if (stage_g != g || stage_rc != rc ||
-	    rde->olen + len > RDE_OBUF_MAX)
+	struct rde_seg	*sg;
+
+	if (stage_g != g || rde->olen + len > RDE_OBUF_MAX)
 		rde_stage_emit();
 	stage_g = g;
-	stage_rc = rc;
+	sg = stage_nsegs > 0 ? &stage_segs[stage_nsegs - 1] : NULL;
+	if (sg == NULL || sg->rc != rc) {
+		if (stage_nsegs == stage_segcap) {
+			stage_segcap = stage_segcap ? stage_segcap * 2 : 256;
+			stage_segs = xreallocarray(stage_segs, stage_segcap,
+			    sizeof(*stage_segs));
+		}
+		sg = &stage_segs[stage_nsegs++];
+		sg->off = rde->olen;
+		sg->len = 0;
+		sg->rc = rc;
+	}
 	memcpy(rde->obuf + rde->olen, msg, len);
 	rde->olen += len;
+	sg->len += len;
 	rde->stats.msgs_out++;
 }
 
@@ -768,6 +832,7 @@ rde_group_destroy(struct rde_group *g)
 	if (stage_g == g) {
 		stage_g = NULL;
 		rde->olen = 0;
+		stage_nsegs = 0;
 	}
 	free(g->buckets);
 	free(g->bidx);
