@@ -3,15 +3,19 @@
  * network namespace, then does the same with `ip -batch` in another fresh
  * namespace, and prints one JSON line with both timings.  Needs root.
  *
- *   kr_bench [-n count] [-f 4|6]
+ *   kr_bench [-w] [-n count] [-f 4|6]
  *
  * IPv4 routes are /32s in 198.18.1.0 - 198.19.255.255 (so at most 130816
  * of them); IPv6 routes are /64s in 2001:db8:1::/48 and up.  Without -f the
- * family is IPv4 when N fits, IPv6 otherwise.  Build by hand from the top
- * of the tree:
+ * family is IPv4 when N fits, IPv6 otherwise.  With -w the routes are the
+ * IPv4 prefixes of the benchmark's full-table workload (bp_wire.c: N
+ * distinct /16 to /24, as benchpeer's injector announces them), in a
+ * namespace of its own all the same.  `make -C regress/bench` builds it;
+ * by hand from the top of the tree:
  *
  *   cc $(make -s print-cflags) -o /tmp/kr_bench regress/bench/kr_bench.c \
- *       kroute/kr_linux.c common/log.c common/util.c $(make -s print-libs)
+ *       regress/bench/bp_wire.c kroute/kr_linux.c common/log.c \
+ *       common/util.c $(make -s print-libs)
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -27,6 +31,7 @@
 #include <unistd.h>
 
 #include "../../kroute/kr.h"
+#include "bp.h"
 #include "log.h"
 #include "util.h"
 
@@ -43,6 +48,9 @@ struct bench_result {
 	int		 failed;
 };
 
+/* -w: the workload's prefixes. */
+static struct bp_table	 wl;
+
 static void	 usage(void) __attribute__((__noreturn__));
 static void	 bench_netns(void);
 static void	 bench_route(struct kroute *, int, size_t);
@@ -55,7 +63,7 @@ static double	 seconds(uint64_t, uint64_t);
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: kr_bench [-n count] [-f 4|6]\n");
+	fprintf(stderr, "usage: kr_bench [-w] [-n count] [-f 4|6]\n");
 	exit(2);
 }
 
@@ -79,8 +87,14 @@ bench_route(struct kroute *kr, int af, size_t i)
 	memset(kr, 0, sizeof(*kr));
 	if (af == AF_INET) {
 		kr->prefix.af = AF_INET;
-		kr->prefix.v4.s_addr = htonl(BENCH_V4_FIRST + (uint32_t)i);
-		kr->prefixlen = 32;
+		if (wl.n > 0) {
+			kr->prefix.v4.s_addr = htonl(wl.v[i].addr);
+			kr->prefixlen = wl.v[i].plen;
+		} else {
+			kr->prefix.v4.s_addr = htonl(BENCH_V4_FIRST +
+			    (uint32_t)i);
+			kr->prefixlen = 32;
+		}
 		addr_parse("198.18.0.2", &kr->nexthop);
 		return;
 	}
@@ -206,9 +220,9 @@ main(int argc, char *argv[])
 	const char		*errstr;
 	double			 ip_add, ip_del;
 	size_t			 n = 1000000, ip_fetched = 0;
-	int			 ch, af = 0, fd;
+	int			 ch, af = 0, fd, workload = 0;
 
-	while ((ch = getopt(argc, argv, "f:n:")) != -1) {
+	while ((ch = getopt(argc, argv, "f:n:w")) != -1) {
 		switch (ch) {
 		case 'f':
 			if (strcmp(optarg, "4") == 0)
@@ -223,13 +237,22 @@ main(int argc, char *argv[])
 			if (errstr != NULL)
 				errx(1, "count %s: %s", optarg, errstr);
 			break;
+		case 'w':
+			workload = 1;
+			break;
 		default:
 			usage();
 		}
 	}
+	if (workload) {
+		if (af == AF_INET6)
+			errx(1, "the workload is IPv4");
+		af = AF_INET;
+		bp_gen_table(&wl, (uint32_t)n, 1);
+	}
 	if (af == 0)
 		af = n <= BENCH_V4_MAX ? AF_INET : AF_INET6;
-	if (af == AF_INET && n > BENCH_V4_MAX)
+	if (af == AF_INET && n > BENCH_V4_MAX && !workload)
 		errx(1, "the IPv4 test range holds %u routes", BENCH_V4_MAX);
 	log_init(1, 0);
 
@@ -255,12 +278,13 @@ main(int argc, char *argv[])
 	unlink(addf);
 	unlink(delf);
 
-	printf("{\"bench\":\"kroute\",\"family\":\"ipv%d\",\"n\":%zu,"
+	printf("{\"bench\":\"kroute\",\"family\":\"ipv%d%s\",\"n\":%zu,"
 	    "\"kr_add_s\":%.3f,\"kr_fetch_s\":%.3f,\"kr_del_s\":%.3f,"
 	    "\"kr_fetched\":%zu,\"kr_failed\":%d,"
 	    "\"ip_batch_add_s\":%.3f,\"ip_batch_del_s\":%.3f,"
 	    "\"ip_fetched\":%zu,\"add_ratio\":%.3f,\"del_ratio\":%.3f}\n",
-	    af == AF_INET ? 4 : 6, n, r.add, r.fetch, r.del, r.fetched,
+	    af == AF_INET ? 4 : 6, workload ? " workload" : "", n, r.add,
+	    r.fetch, r.del, r.fetched,
 	    r.failed, ip_add, ip_del, ip_fetched,
 	    ip_add > 0 ? r.add / ip_add : 0.0,
 	    ip_del > 0 ? r.del / ip_del : 0.0);

@@ -322,13 +322,22 @@ run_one() {
 	return "$r"
 }
 
+# kroute's netlink code against `ip -batch`: the full table's IPv4
+# prefixes, then as many IPv6 /64s.
 run_kernel() {
 	make -s -C "$BENCH" out/kr_bench >&2 || return 1
-	line=$("$BENCH/out/kr_bench" -n "${BENCH_KERNEL_ROUTES:-1000000}")
-	r=$?
-	emit "$(printf '%s' "$line" |
-	    sed "s/^{/{\"bench\": \"kernel\", \"round\": $1, /")"
-	return "$r"
+	rk=0
+	for fam in "-w" "-f 6"; do
+		log "round $1: kroute $fam"
+		# shellcheck disable=SC2086
+		line=$("$BENCH/out/kr_bench" $fam \
+		    -n "${BENCH_KERNEL_ROUTES:-1000000}") || rk=1
+		tag="{\"bench\": \"kernel\", \"round\": $1"
+		line=$(printf '%s' "$line" |
+		    sed "s/^{\"bench\":\"kroute\"/$tag/")
+		emit "$line"
+	done
+	return "$rk"
 }
 
 summary() {
@@ -346,20 +355,29 @@ summary() {
 	               "kr_del_s", "ip_batch_del_s", "del_ratio"],
 	}
 	runs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-	for scen, keys in metrics.items():
-	    rs = [r for r in runs if r.get("bench") == scen]
-	    if not rs:
-	        continue
-	    for k in keys:
-	        med = {}
+	# One summary per scenario (and route family, for kernel) and metric.
+	groups = []
+	for r in runs:
+	    g = (r.get("bench"), r.get("family"))
+	    if g[0] in metrics and g not in groups:
+	        groups.append(g)
+	for scen, fam in groups:
+	    rs = [r for r in runs if (r.get("bench"), r.get("family")) ==
+	          (scen, fam)]
+	    for k in metrics[scen]:
+	        med, n = {}, {}
 	        for dut in ("tortie", "bird"):
 	            v = [r[k] for r in rs if r.get("dut", "tortie") == dut
 	                 and r.get("ok", True) and k in r]
 	            if v:
 	                med[dut] = statistics.median(v)
-	        out = {"summary": True, "bench": scen, "metric": k,
-	               "runs": len(rs)}
-	        out.update({f"{d}_median": v for d, v in med.items()})
+	                n[dut] = len(v)
+	        out = {"summary": True, "bench": scen, "metric": k}
+	        if fam:
+	            out["family"] = fam
+	        for d in med:
+	            out[f"{d}_median"] = med[d]
+	            out[f"{d}_runs"] = n[d]
 	        if "tortie" in med and med.get("bird"):
 	            out["ratio"] = round(med["tortie"] / med["bird"], 3)
 	        print(json.dumps(out))
