@@ -24,7 +24,8 @@
 # BENCH_MONITORS (10), BENCH_CLIENTS (500), BENCH_SESSIONS (1000),
 # BENCH_OBSERVE (30), BENCH_HOLD (15), BENCH_KERNEL_ROUTES (1000000),
 # BENCH_OUT (regress/bench/out/results.jsonl, appended to),
-# BENCH_PEER_ARGS (more options for benchpeer, e.g. -v for progress).
+# BENCH_PEER_ARGS (more options for benchpeer, e.g. -v for progress),
+# BENCH_LOGS (a directory to keep each run's daemon log in).
 #
 # Prints one JSON line per run (benchpeer's), then one summary line per
 # scenario and metric with the medians and the ratio tortie / BIRD.
@@ -271,6 +272,24 @@ dut_stop() {
 	DUT_PID=
 }
 
+# What crossed the pipes between the sessionds and ribd, from the lines
+# ribd logs as each pipe closes: in is towards ribd.
+imsg_totals() {
+	awk '/pipe closed after/ {
+		for (i = 1; i <= NF; i++) {
+			if ($i == "messages" && $(i + 3) == "in,") {
+				mi += $(i - 1); bi += substr($(i + 1), 2)
+			}
+			if ($i == "messages" && $(i + 3) == "out") {
+				mo += $(i - 1); bo += substr($(i + 1), 2)
+			}
+		}
+	} END {
+		printf "{\"msgs_in\": %d, \"bytes_in\": %d, ", mi, bi
+		printf "\"msgs_out\": %d, \"bytes_out\": %d}", mo, bo
+	}' "$WORK/dut.log"
+}
+
 emit() {
 	printf '%s\n' "$1"
 	printf '%s\n' "$1" >>"$RESULTS"
@@ -310,6 +329,8 @@ run_one() {
 	ip netns del "$NS" 2>/dev/null
 	if [ -z "$line" ]; then
 		line="{\"bench\": \"$scen\", \"dut\": \"$dut\", \"ok\": false}"
+	elif [ "$dut" = tortie ]; then
+		line="${line%\}}, \"imsg\": $(imsg_totals)}"
 	fi
 	# The scenario's name and round in front of benchpeer's fields.
 	tag="{\"bench\": \"$scen\", \"round\": $3"
@@ -318,6 +339,10 @@ run_one() {
 	if [ "$r" -ne 0 ]; then
 		log "$dut $scen round $3 failed; the end of its log:"
 		tail -20 "$WORK/dut.log" >&2
+	fi
+	if [ -n "${BENCH_LOGS:-}" ]; then
+		mkdir -p "$BENCH_LOGS"
+		cp "$WORK/dut.log" "$BENCH_LOGS/$dut-$scen-$3.log"
 	fi
 	return "$r"
 }
