@@ -7,17 +7,21 @@
  * timings (ns per prefix), the bytes the RIB holds per prefix and per
  * path, the process's peak resident size, and the UPDATEs produced.
  *
- *   rde_bench [-n count] [-a attribute-sets] [-m monitors] [-k]
+ *   rde_bench [-kMw] [-n count] [-a attribute-sets] [-m monitors]
  *
  * -a spreads the prefixes over that many AS paths (default 1, as an
  * injector replaying one table); -m adds monitors with the same outbound
  * settings (one update group) or, with -M, each with its own local AS
- * (one update group each); -k also installs into a (null) kernel.  Build
- * by hand from the top of the tree:
+ * (one update group each); -k also installs into a (null) kernel.  -w
+ * sends the workload of `make bench` instead (bp_wire.c: random /16 to
+ * /24 prefixes, a new attribute set every 4 on average, withdrawn 1000
+ * to an UPDATE), exported through an accept-all BGPFilter as in the
+ * benchmark's configuration.  `make -C regress/bench` builds it; by hand
+ * from the top of the tree:
  *
  *   cc $(make -s print-cflags) -o /tmp/rde_bench regress/bench/rde_bench.c \
- *       ribd/rde_*.c common/bgp_*.c common/log.c common/util.c \
- *       common/jsonw.c common/role.c $(make -s print-libs)
+ *       regress/bench/bp_wire.c ribd/rde_*.c common/bgp_*.c common/log.c \
+ *       common/util.c common/jsonw.c common/role.c $(make -s print-libs)
  */
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -33,6 +37,7 @@
 
 #include "../../ribd/rde.h"
 #include "bgp_msg.h"
+#include "bp.h"
 #include "log.h"
 #include "util.h"
 
@@ -46,6 +51,7 @@ struct batch {
 static struct batch	*batches;
 static size_t		 nbatches;
 static uint64_t		 out_bytes, out_msgs, kr_routes;
+static struct bp_table	 wl;		/* -w: the workload's prefixes */
 
 static uint64_t
 now_ns(void)
@@ -55,6 +61,18 @@ now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
+
+/* CPU time: on a shared machine it varies less than the wall clock. */
+static uint64_t
+cpu_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static uint64_t		 feed_cpu;	/* CPU time of the last feed() */
 
 static void
 cb_send(const struct rde_peer *p, const uint8_t *buf, size_t len, void *arg)
@@ -177,8 +195,54 @@ build(uint32_t n, uint32_t nsets, int withdraw)
 	}
 }
 
+/* A stream of messages into batches, as sessiond would pass them. */
 static void
-setup(int monitors, int own_as, int kernel)
+add_stream(const struct bp_stream *st)
+{
+	size_t	 off, m;
+
+	for (off = 0; off + BGP_HDR_LEN <= st->len; off += m) {
+		m = (size_t)st->buf[off + 16] << 8 | st->buf[off + 17];
+		add_batch(st->buf + off, m);
+	}
+}
+
+/* The benchmark's workload: its announcements or its withdrawals. */
+static void
+build_workload(uint32_t n, int withdraw)
+{
+	struct bp_stream	 st;
+
+	memset(&st, 0, sizeof(st));
+	if (wl.n == 0)
+		bp_gen_table(&wl, n, 1);
+	if (withdraw)
+		bp_gen_withdraw(&st, &wl);
+	else
+		bp_gen_announce(&st, &wl, 65001, 0xc6120002U, 1);
+	add_stream(&st);
+	bp_stream_free(&st);
+}
+
+/* The benchmark's BGPFilter: every IPv4 route may go to peer peerid. */
+static void
+accept_all(uint32_t peerid)
+{
+	struct imsg_filter_rule	 r;
+
+	memset(&r, 0, sizeof(r));
+	r.peerid = peerid;
+	r.dir = RC_FDIR_EXPORT;
+	r.aid = BGP_AID_IPV4;
+	strlcpy(r.filter, "accept-all", sizeof(r.filter));
+	r.cidr.af = AF_INET;
+	r.match = RC_MATCH_IN;
+	r.action = RC_ACTION_ACCEPT;
+	rde_conf_filter(&r);
+}
+
+static void
+setup(int monitors, int own_as, int kernel, int workload)
 {
 	struct imsg_global	 g;
 	struct imsg_pool	 pool;
@@ -206,6 +270,8 @@ setup(int monitors, int own_as, int kernel)
 	rde_conf_start();
 	rde_conf_global(&g);
 	rde_conf_pool(&pool);
+	for (i = 1; workload && i <= monitors + 1; i++)
+		accept_all(i);
 	rde_conf_done();
 	for (i = 0; i <= monitors; i++) {
 		memset(&pc, 0, sizeof(pc));
@@ -241,7 +307,7 @@ static uint64_t
 feed(void)
 {
 	struct rde_peer	*inj = rde_peer_find(1);
-	uint64_t	 t0 = now_ns();
+	uint64_t	 t0 = now_ns(), c0 = cpu_ns();
 	size_t		 i;
 
 	for (i = 0; i < nbatches; i++) {
@@ -252,6 +318,7 @@ feed(void)
 	while (rde_run(65536))
 		;
 	rde_kernel_flush();
+	feed_cpu = cpu_ns() - c0;
 	return now_ns() - t0;
 }
 
@@ -270,10 +337,10 @@ main(int argc, char *argv[])
 	uint32_t	 n = 1000000, nsets = 1;
 	uint64_t	 t_in, t_out, msgs_in, bytes_in;
 	size_t		 mem, i;
-	int		 ch, monitors = 1, own_as = 0, kernel = 0;
+	int		 ch, monitors = 1, own_as = 0, kernel = 0, workload = 0;
 	const char	*errstr;
 
-	while ((ch = getopt(argc, argv, "a:km:Mn:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:km:Mn:w")) != -1) {
 		switch (ch) {
 		case 'a':
 			nsets = strtonum(optarg, 1, 1000000, &errstr);
@@ -296,39 +363,54 @@ main(int argc, char *argv[])
 			if (errstr)
 				errx(1, "-n %s", errstr);
 			break;
+		case 'w':
+			workload = 1;
+			break;
 		default:
-			fprintf(stderr, "usage: rde_bench [-kM] [-a sets] "
+			fprintf(stderr, "usage: rde_bench [-kMw] [-a sets] "
 			    "[-m monitors] [-n count]\n");
 			return 1;
 		}
 	}
 	log_init(1, 0);
-	setup(monitors, own_as, kernel);
-	build(n, nsets, 0);
+	setup(monitors, own_as, kernel, workload);
+	if (workload)
+		build_workload(n, 0);
+	else
+		build(n, nsets, 0);
 	for (i = 0, bytes_in = 0; i < nbatches; i++)
 		bytes_in += batches[i].len;
 	msgs_in = nbatches;
 	t_in = feed();
 	mem = rde_mem_bytes();
-	printf("{\"prefixes\": %u, \"attrSets\": %u, \"monitors\": %d, "
+	printf("{\"workload\": \"%s\", \"prefixes\": %u, \"attrSets\": %u, "
+	    "\"monitors\": %d, "
 	    "\"groups\": %s, \"inBatches\": %llu, \"inBytes\": %llu, "
-	    "\"announce_ns_per_prefix\": %.1f, \"ribBytes\": %zu, "
+	    "\"announce_ns_per_prefix\": %.1f, "
+	    "\"announce_cpu_ns_per_prefix\": %.1f, \"ribBytes\": %zu, "
 	    "\"bytesPerPrefix\": %.1f, \"bytesPerPath\": %.1f, "
 	    "\"attrSetsInterned\": %zu, \"outMsgs\": %llu, \"outBytes\": %llu, "
 	    "\"kernelRoutes\": %llu, ",
-	    n, nsets, monitors, own_as ? "\"per monitor\"" : "\"one\"",
+	    workload ? "bench" : "sorted", n, nsets, monitors,
+	    own_as ? "\"per monitor\"" : "\"one\"",
 	    (unsigned long long)msgs_in, (unsigned long long)bytes_in,
-	    (double)t_in / n, mem, (double)mem / rde_prefix_count(),
+	    (double)t_in / n, (double)feed_cpu / n, mem,
+	    (double)mem / rde_prefix_count(),
 	    (double)(rde_path_bytes()) / rde_path_count(), rde_attr_count(),
 	    (unsigned long long)out_msgs, (unsigned long long)out_bytes,
 	    (unsigned long long)kr_routes);
 	free_batches();
 	out_msgs = out_bytes = 0;
-	build(n, 1, 1);
+	if (workload)
+		build_workload(n, 1);
+	else
+		build(n, 1, 1);
 	t_out = feed();
-	printf("\"withdraw_ns_per_prefix\": %.1f, \"withdrawMsgs\": %llu, "
+	printf("\"withdraw_ns_per_prefix\": %.1f, "
+	    "\"withdraw_cpu_ns_per_prefix\": %.1f, \"withdrawMsgs\": %llu, "
 	    "\"prefixesLeft\": %u, \"maxrssKiB\": %ld}\n", (double)t_out / n,
-	    (unsigned long long)out_msgs, rde_prefix_count(), maxrss_kb());
+	    (double)feed_cpu / n, (unsigned long long)out_msgs,
+	    rde_prefix_count(), maxrss_kb());
 	free_batches();
 	rde_shutdown();
 	return 0;
