@@ -149,10 +149,10 @@ storm_peer() {
 }
 
 added() {
-	grep -c 'session Node_198_18_0_200 added' "$LAB_DIR/node3.log"
+	grep -cE 'session Node_198_18_0_200:? added' "$LAB_DIR/node3.log"
 }
 removed() {
-	grep -c 'session Node_198_18_0_200 removed' "$LAB_DIR/node3.log"
+	grep -cE 'session Node_198_18_0_200:? removed' "$LAB_DIR/node3.log"
 }
 
 # Phase 1, paced: 64 changes 0.15 s apart, longer than tortied waits for
@@ -253,7 +253,7 @@ if [ $rc -ne 0 ]; then
 fi
 
 # And they still follow changes.
-grep -q 'session Node_198_18_0_200 added' "$LAB_DIR/node1.log"
+grep -qE 'session Node_198_18_0_200:? added' "$LAB_DIR/node1.log"
 ok $((1 - $?)) "node1 (rack-1) never had the storm peer"
 has_session() {
 	lab_sessions "$1" | grep -q "^$2 "
