@@ -200,7 +200,13 @@ watch_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)fd;
 	(void)ev;
 	(void)arg;
-	if (ds_watch_drain(cur_ds) > 0)
+	/*
+	 * The first change opens a short window that gathers the rest of a
+	 * burst; later changes do not push it back, so that a steady stream
+	 * of changes is still applied every WATCH_SETTLE_MS.
+	 */
+	if (ds_watch_drain(cur_ds) > 0 &&
+	    !evtimer_pending(settle_ev, NULL))
 		evt_after_ms(settle_ev, WATCH_SETTLE_MS);
 }
 
