@@ -243,10 +243,18 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
     size_t nkeep)
 {
 	struct bgpd_peer	*p, *t;
+	uint64_t		 now;
 	size_t			 i, k;
 	int			 changes = 0, added = 0;
 	char			 tail[PEER_LOG_TAIL];
 
+	/*
+	 * One time for the whole change: peers_migration_check() counts the
+	 * sessions added since the drain began, and a session this change
+	 * adds must not look older than one it drains when the clock ticks
+	 * in between.
+	 */
+	now = mono_ms();
 	TAILQ_FOREACH(p, &peers, entry)
 		p->seen = 0;
 	for (i = 0; i < n; i++) {
@@ -280,7 +288,7 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
 			p = xcalloc(1, sizeof(*p));
 			want_copy(&p->conf, &want[i], next_peerid++);
 			p->seen = 1;
-			p->added_ms = mono_ms();
+			p->added_ms = now;
 			p->st.peerid = p->conf.peerid;
 			p->st.state = FSM_IDLE;
 			p->group = proc_group_add(want[i].group);
@@ -300,7 +308,7 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
 		changes++;
 		if (peer_should_drain(p, added)) {
 			p->draining = 1;
-			p->drain_ms = mono_ms();
+			p->drain_ms = now;
 			log_info("session %s: removed from the plan, kept "
 			    "until the sessions replacing it are up (at most "
 			    "%u s)%s",
