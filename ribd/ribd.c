@@ -218,6 +218,11 @@ io_counts(const struct imsg_peer_counts *c, void *arg)
 	    sizeof(*c));
 }
 
+/*
+ * kroute is gone: at shutdown the parent stops it before ribd, and if it
+ * died the parent stops everything.  Either way the parent's word comes
+ * next; meanwhile kernel changes wait as before the pipe arrived.
+ */
 static void
 kroute_closed(struct imsgev *iev, void *arg)
 {
@@ -225,7 +230,8 @@ kroute_closed(struct imsgev *iev, void *arg)
 	(void)arg;
 	if (ctx.stopping)
 		exit(0);
-	fatalx("pipe to kroute closed");
+	log_info("pipe to kroute closed");
+	kr_up = 0;
 }
 
 static void
@@ -375,21 +381,30 @@ pipe_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
 }
 
 /*
- * A sessiond went away (it is restarted by the parent).  What crossed
- * its pipe is logged: the benchmark reads it (bytes and messages per
- * prefix between sessiond and ribd).
+ * What crossed a sessiond's pipe, logged when it closes or ribd stops:
+ * the benchmark reads it (messages and bytes per prefix between
+ * sessiond and ribd).
  */
+static void
+pipe_log(const struct ribd_pipe *pp, const char *why)
+{
+	const struct imsgbuf	*ib = &pp->iev.ibuf;
+
+	log_info("group %u: pipe %s after %llu messages (%llu bytes) in, "
+	    "%llu messages (%llu bytes) out", pp->groupid, why,
+	    (unsigned long long)ib->msgs_in, (unsigned long long)ib->bytes_in,
+	    (unsigned long long)ib->msgs_out,
+	    (unsigned long long)ib->bytes_out);
+}
+
+/* A sessiond went away (it is restarted by the parent). */
 static void
 pipe_closed(struct imsgev *iev, void *arg)
 {
 	struct ribd_pipe	*pp = arg;
-	const struct imsgbuf	*ib = &iev->ibuf;
 
-	log_info("group %u: pipe closed after %llu messages (%llu bytes) "
-	    "in, %llu messages (%llu bytes) out", pp->groupid,
-	    (unsigned long long)ib->msgs_in, (unsigned long long)ib->bytes_in,
-	    (unsigned long long)ib->msgs_out,
-	    (unsigned long long)ib->bytes_out);
+	(void)iev;
+	pipe_log(pp, "closed");
 	event_active(reap_ev, EV_TIMEOUT, 0);
 }
 
@@ -668,6 +683,8 @@ handle_socket(struct imsg *im)
 	}
 	if (kr_up)
 		fatalx("parent: second pipe to kroute");
+	if (kr.base != NULL)
+		imsgev_clear(&kr);
 	if (imsgev_init(&kr, ctx.base, im->fd, IMSG_MAX_PIPE, kroute_dispatch,
 	    kroute_closed, NULL) == -1)
 		fatal("pipe to kroute");
@@ -718,7 +735,8 @@ parent_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
 int
 main(int argc, char *argv[])
 {
-	struct rde_io	 io;
+	struct rde_io		 io;
+	struct ribd_pipe	*pp;
 
 	child_init(&ctx, ROLE_RIB, argc, argv);
 	memset(&io, 0, sizeof(io));
@@ -735,5 +753,8 @@ main(int argc, char *argv[])
 		fatalx("event_new");
 	child_start(&ctx, parent_dispatch, NULL);
 	event_base_dispatch(ctx.base);
+	TAILQ_FOREACH(pp, &pipes, entry)
+		if (!pp->iev.dead)
+			pipe_log(pp, "open");
 	return 0;
 }

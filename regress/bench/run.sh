@@ -275,7 +275,7 @@ dut_stop() {
 # What crossed the pipes between the sessionds and ribd, from the lines
 # ribd logs as each pipe closes: in is towards ribd.
 imsg_totals() {
-	awk '/pipe closed after/ {
+	awk '/ribd.*: group [0-9]*: pipe (closed|open) after/ {
 		for (i = 1; i <= NF; i++) {
 			if ($i == "messages" && $(i + 3) == "in,") {
 				mi += $(i - 1); bi += substr($(i + 1), 2)
