@@ -358,12 +358,23 @@ struct rde_memo {
 	uint8_t			 pad[3];
 };
 
-/* Changes of one round, bucketed by attributes and recipients. */
+/*
+ * Changes of one round, bucketed by attributes and recipients.  The
+ * prefixes of all buckets share one array of entries (struct rde_group
+ * bent), each bucket a list in the order they came: a bucket of its own
+ * array would keep its capacity for good, and a round of thousands of
+ * small buckets held megabytes.
+ */
 struct rde_bucket {
 	uint64_t		 key;
-	uint32_t		*pfx;
+	uint32_t		 first;		/* entry + 1, 0 for none */
+	uint32_t		 last;
 	uint32_t		 n;
-	uint32_t		 cap;
+};
+
+struct rde_bent {
+	uint32_t		 pfx;
+	uint32_t		 next;		/* entry + 1, 0 at the end */
 };
 
 #define RDE_GROUP_SLOTS		256	/* slot 0 means "none" */
@@ -386,6 +397,9 @@ struct rde_group {
 	struct rde_bucket	*buckets;
 	uint32_t		 nbuckets;
 	uint32_t		 bcap;
+	struct rde_bent		*bent;		/* the buckets' prefixes */
+	uint32_t		 nbent;
+	uint32_t		 bentcap;
 	uint32_t		*bidx;		/* hash: bucket index + 1 */
 	uint32_t		 bidxcap;
 };

@@ -283,13 +283,13 @@ rde_pack_bucket(struct rde_group *g, const struct rde_bucket *b, uint8_t aid)
 	struct bgp_attrs	 ba;
 	struct bgp_prefix	 bp;
 	const struct rde_prefix	*p;
-	uint32_t		 attr = (uint32_t)(b->key >> 16), k;
+	uint32_t		 attr = (uint32_t)(b->key >> 16), e;
 	uint16_t		 rc = b->key & 0xffff;
 
-	for (k = 0; k < b->n; k++)
-		if (rde_prefix_at(b->pfx[k])->aid == aid)
+	for (e = b->first; e != 0; e = g->bent[e - 1].next)
+		if (rde_prefix_at(g->bent[e - 1].pfx)->aid == aid)
 			break;
-	if (k == b->n)
+	if (e == 0)
 		return;
 	if (attr != RDE_NIL)
 		rde_attr_to_bgp(rde_attr_get(attr), &ba);
@@ -299,8 +299,8 @@ rde_pack_bucket(struct rde_group *g, const struct rde_bucket *b, uint8_t aid)
 		    b->n);
 		return;
 	}
-	for (k = 0; k < b->n; k++) {
-		p = rde_prefix_at(b->pfx[k]);
+	for (; e != 0; e = g->bent[e - 1].next) {
+		p = rde_prefix_at(g->bent[e - 1].pfx);
 		if (p->aid != aid)
 			continue;
 		rde_pack_prefix(g, p, &bp);
@@ -329,7 +329,7 @@ static void
 rde_group_flush(struct rde_group *g)
 {
 	struct rde_bucket	*b;
-	uint32_t		 i, k;
+	uint32_t		 i, e;
 	uint8_t			 aid;
 
 	for (i = 0; i < g->nbuckets; i++) {
@@ -339,14 +339,14 @@ rde_group_flush(struct rde_group *g)
 				if (g->key.af[aid])
 					rde_pack_bucket(g, b, aid);
 		if ((b->key >> 16) == RDE_NIL)
-			for (k = 0; k < b->n; k++)
-				rde_prefix_gc(b->pfx[k]);
-		b->n = 0;
+			for (e = b->first; e != 0; e = g->bent[e - 1].next)
+				rde_prefix_gc(g->bent[e - 1].pfx);
 	}
 	rde_stage_emit();
 	if (g->nbuckets > 0)
 		memset(g->bidx, 0, g->bidxcap * sizeof(*g->bidx));
 	g->nbuckets = 0;
+	g->nbent = 0;
 }
 
 static uint32_t
@@ -391,16 +391,24 @@ rde_bucket_add(struct rde_group *g, uint64_t key, uint32_t pfx)
 			    64 * sizeof(*g->buckets));
 			g->bcap += 64;
 		}
-		g->buckets[g->nbuckets].key = key;
-		g->buckets[g->nbuckets].n = 0;
+		b = &g->buckets[g->nbuckets];
+		b->key = key;
+		b->first = b->last = b->n = 0;
 		g->bidx[h] = ++g->nbuckets;
 	}
 	b = &g->buckets[g->bidx[h] - 1];
-	if (b->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 256;
-		b->pfx = xreallocarray(b->pfx, b->cap, sizeof(*b->pfx));
+	if (g->nbent == g->bentcap) {
+		g->bentcap = g->bentcap ? g->bentcap * 2 : 1024;
+		g->bent = xreallocarray(g->bent, g->bentcap, sizeof(*g->bent));
 	}
-	b->pfx[b->n++] = pfx;
+	g->bent[g->nbent].pfx = pfx;
+	g->bent[g->nbent].next = 0;
+	if (b->last != 0)
+		g->bent[b->last - 1].next = ++g->nbent;
+	else
+		b->first = ++g->nbent;
+	b->last = g->nbent;
+	b->n++;
 }
 
 /* Re-export prefix i to the group and queue what changed. */
@@ -827,14 +835,13 @@ rde_group_destroy(struct rde_group *g)
 			rde_prefix_gc(i);
 		}
 	rde_group_memo_clear(g);
-	for (i = 0; i < g->bcap; i++)
-		free(g->buckets[i].pfx);
 	if (stage_g == g) {
 		stage_g = NULL;
 		rde->olen = 0;
 		stage_nsegs = 0;
 	}
 	free(g->buckets);
+	free(g->bent);
 	free(g->bidx);
 	free(g->out);
 	free(g->memo);
