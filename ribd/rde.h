@@ -557,6 +557,8 @@ void		 rde_prefix_shutdown(void);
 uint32_t	 rde_prefix_find(uint8_t, const uint8_t *, uint8_t);
 uint32_t	 rde_prefix_get(uint8_t, const uint8_t *, uint8_t);
 void		 rde_prefix_gc(uint32_t);
+void		 rde_prefix_prefetch(uint8_t, const uint8_t *, uint8_t);
+void		 rde_prefix_prefetch_gc(uint32_t);
 uint32_t	 rde_prefix_count(void);
 uint32_t	 rde_prefix_limit(void);
 size_t		 rde_prefix_bytes(void);

@@ -324,12 +324,36 @@ rde_rc_empty(const struct rde_group *g, uint16_t rc)
 	    (g->nmembers == 1 && slot != 0 && g->slots[slot] != NULL);
 }
 
+/*
+ * The withdrawn prefixes of a bucket may go now: each frees a slot of
+ * the prefix table, a cache miss, so buckets are fetched a few prefixes
+ * ahead (the records were just read for packing).
+ */
+static void
+rde_bucket_gc(struct rde_group *g, const struct rde_bucket *b)
+{
+	uint32_t	 e, ahead = b->first;
+	int		 k;
+
+	for (k = 0; k < RDE_HT_AHEAD && ahead != 0; k++) {
+		rde_prefix_prefetch_gc(g->bent[ahead - 1].pfx);
+		ahead = g->bent[ahead - 1].next;
+	}
+	for (e = b->first; e != 0; e = g->bent[e - 1].next) {
+		if (ahead != 0) {
+			rde_prefix_prefetch_gc(g->bent[ahead - 1].pfx);
+			ahead = g->bent[ahead - 1].next;
+		}
+		rde_prefix_gc(g->bent[e - 1].pfx);
+	}
+}
+
 /* Encode and send this round's buckets, then forget them. */
 static void
 rde_group_flush(struct rde_group *g)
 {
 	struct rde_bucket	*b;
-	uint32_t		 i, e;
+	uint32_t		 i;
 	uint8_t			 aid;
 
 	for (i = 0; i < g->nbuckets; i++) {
@@ -339,8 +363,7 @@ rde_group_flush(struct rde_group *g)
 				if (g->key.af[aid])
 					rde_pack_bucket(g, b, aid);
 		if ((b->key >> 16) == RDE_NIL)
-			for (e = b->first; e != 0; e = g->bent[e - 1].next)
-				rde_prefix_gc(g->bent[e - 1].pfx);
+			rde_bucket_gc(g, b);
 	}
 	rde_stage_emit();
 	if (g->nbuckets > 0)

@@ -177,6 +177,24 @@ rde_prefix_get(uint8_t aid, const uint8_t *addr, uint8_t plen)
 	return i;
 }
 
+/* Fetch the bucket that looking the prefix up will read. */
+void
+rde_prefix_prefetch(uint8_t aid, const uint8_t *addr, uint8_t plen)
+{
+	rde_ht_prefetch(&pfx_ht, rde_prefix_hash(aid, addr, plen));
+}
+
+/* Fetch the bucket that freeing prefix i will write. */
+void
+rde_prefix_prefetch_gc(uint32_t i)
+{
+	const struct rde_prefix	*p = rde_slab_get(&rde_pfx_slab, i);
+
+	if (p->aid != RDE_AID_FREE)
+		rde_ht_prefetch(&pfx_ht, rde_prefix_hash(p->aid, p->addr,
+		    p->plen));
+}
+
 /* Free the prefix if nothing needs it any more. */
 void
 rde_prefix_gc(uint32_t i)

@@ -395,7 +395,7 @@ summary() {
 	            v = [r[k] for r in rs if r.get("dut", "tortie") == dut
 	                 and r.get("ok", True) and k in r]
 	            if v:
-	                med[dut] = statistics.median(v)
+	                med[dut] = round(statistics.median(v), 4)
 	                n[dut] = len(v)
 	        out = {"summary": True, "bench": scen, "metric": k}
 	        if fam:
