@@ -17,6 +17,9 @@
 #		over BENCH_OBSERVE seconds, memory per session
 #   kernel	1,000,000 routes through kroute's netlink code against
 #		`ip -batch` (kr_bench)
+#   pipe	what the imsg path between two processes carries at most:
+#		messages and MB per second for 256 KB, 4 KB and 64-byte
+#		messages (imsg_bench)
 #   smoke	10,000 prefixes, 1 -> 1 with withdrawal, tortie only
 #
 # Environment: BENCH_ROUNDS (3), BENCH_DUTS ("tortie bird"),
@@ -365,6 +368,16 @@ run_kernel() {
 	return "$rk"
 }
 
+run_pipe() {
+	make -s -C "$BENCH" out/imsg_bench >&2 || return 1
+	log "round $1: imsg"
+	tag="{\"bench\": \"pipe\", \"round\": $1"
+	"$BENCH/out/imsg_bench" | sed "s/^{\"bench\": \"imsg\"/$tag/" |
+	    while read -r line; do
+		emit "$line"
+	done
+}
+
 summary() {
 	python3 - "$RESULTS" <<-'EOF'
 	import json, statistics, sys
@@ -378,17 +391,20 @@ summary() {
 	              "rss_kb_after", "cpu_s_idle"],
 	    "kernel": ["kr_add_s", "ip_batch_add_s", "add_ratio",
 	               "kr_del_s", "ip_batch_del_s", "del_ratio"],
+	    "pipe": ["msgs_per_s", "mb_per_s"],
 	}
 	runs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-	# One summary per scenario (and route family, for kernel) and metric.
+	# One summary per scenario (and route family or message size) and
+	# metric.
+	def sub(r):
+	    return r.get("family", r.get("size"))
 	groups = []
 	for r in runs:
-	    g = (r.get("bench"), r.get("family"))
+	    g = (r.get("bench"), sub(r))
 	    if g[0] in metrics and g not in groups:
 	        groups.append(g)
 	for scen, fam in groups:
-	    rs = [r for r in runs if (r.get("bench"), r.get("family")) ==
-	          (scen, fam)]
+	    rs = [r for r in runs if (r.get("bench"), sub(r)) == (scen, fam)]
 	    for k in metrics[scen]:
 	        med, n = {}, {}
 	        for dut in ("tortie", "bird"):
@@ -398,8 +414,10 @@ summary() {
 	                med[dut] = round(statistics.median(v), 4)
 	                n[dut] = len(v)
 	        out = {"summary": True, "bench": scen, "metric": k}
-	        if fam:
+	        if isinstance(fam, str):
 	            out["family"] = fam
+	        elif fam is not None:
+	            out["size"] = fam
 	        for d in med:
 	            out[f"{d}_median"] = med[d]
 	            out[f"{d}_runs"] = n[d]
@@ -409,13 +427,17 @@ summary() {
 	EOF
 }
 
-[ $# -gt 0 ] && SCENARIOS=$* || SCENARIOS="full fanout rr scale kernel"
+SCENARIOS=${*:-full fanout rr scale kernel pipe}
 : >"$RESULTS"
 round=1
 while [ "$round" -le "$ROUNDS" ]; do
 	for scen in $SCENARIOS; do
 		if [ "$scen" = kernel ]; then
 			run_kernel "$round" || rc=1
+			continue
+		fi
+		if [ "$scen" = pipe ]; then
+			run_pipe "$round" || rc=1
 			continue
 		fi
 		for dut in $DUTS; do
