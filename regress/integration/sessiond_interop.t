@@ -61,7 +61,8 @@ trap cleanup EXIT INT TERM
     common/imsg.c common/util.c common/role.c common/log.c \
     common/bgp_msg.c common/bgp_pack.c common/bgp_aspath.c \
     $(make -s print-libs)) || {
-	echo "1..0 # SKIP cannot build sessiond or se_harness"
+	echo "1..1"
+	echo "not ok 1 - cannot build sessiond or se_harness"
 	exit 1
 }
 # A private copy: a rebuild of the tree during the test cannot pull it away.
