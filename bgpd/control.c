@@ -28,6 +28,7 @@
 #include "evt.h"
 #include "jsonw.h"
 #include "log.h"
+#include "platform.h"
 #include "util.h"
 
 #define CTL_MAX_CLIENTS	128
@@ -149,8 +150,8 @@ static void
 ctl_accept(evutil_socket_t lfd, short ev, void *arg)
 {
 	struct ctl_conn	*c;
-	struct ucred	 cred;
-	socklen_t	 len = sizeof(cred);
+	uid_t		 uid;
+	gid_t		 gid;
 	int		 fd;
 
 	(void)ev;
@@ -166,15 +167,15 @@ ctl_accept(evutil_socket_t lfd, short ev, void *arg)
 		close(fd);
 		return;
 	}
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
-		log_warn("control: SO_PEERCRED");
+	if (plat_peer_cred(fd, &uid, &gid) == -1) {
+		log_warn("control: peer credentials");
 		close(fd);
 		return;
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->id = ctl_next_id++;
-	c->uid = cred.uid;
-	c->gid = cred.gid;
+	c->uid = uid;
+	c->gid = gid;
 	if (imsgev_init(&c->iev, td->base, fd, IMSG_MAX_CTL, ctl_dispatch,
 	    ctl_closed, c) == -1) {
 		close(fd);
