@@ -19,7 +19,9 @@
 #include "bgpd.h"
 #include "evt.h"
 #include "jsonw.h"
+#include "bgp_msg.h"
 #include "log.h"
+#include "peer_conf.h"
 #include "util.h"
 
 static TAILQ_HEAD(, bgpd_peer)	 peers = TAILQ_HEAD_INITIALIZER(peers);
@@ -43,6 +45,7 @@ static const char *const type_names[] = {
 static void		 peer_insert(struct bgpd_peer *);
 static void		 peer_send(struct bgpd_peer *);
 static void		 peer_del(struct bgpd_peer *);
+static void		 peer_rehome(struct bgpd_peer *);
 static int		 peer_conf_equal(const struct imsg_peer *,
 			    const struct imsg_peer *);
 static void		 peer_json(struct jsonw *, const struct bgpd_peer *);
@@ -234,6 +237,106 @@ peer_del(struct bgpd_peer *p)
 }
 
 /*
+ * A session that the plan now names differently, to the same peer address
+ * and port: the mesh session to a node that an all-nodes BGPPeer selects
+ * now, the global BGPPeer's session to a ToR that a node-specific BGPPeer
+ * names now.  Towards the peer it is one BGP session (a second one to the
+ * same address would collide with it), so it is handed over to the new
+ * name rather than replaced.
+ */
+static struct bgpd_peer *
+peer_handover_find(const struct imsg_peer *want)
+{
+	struct bgpd_peer	*p;
+	uint16_t		 port = want->port ? want->port : BGP_PORT;
+
+	TAILQ_FOREACH(p, &peers, entry) {
+		if (p->seen || addr_cmp(&p->conf.remote, &want->remote) != 0)
+			continue;
+		if ((p->conf.port ? p->conf.port : BGP_PORT) == port)
+			return p;
+	}
+	return NULL;
+}
+
+static void
+peer_rename(struct bgpd_peer *p, const char *name)
+{
+	char	 tail[PEER_LOG_TAIL];
+
+	log_info("session %s: handed over to %s (same peer address and "
+	    "port)%s", p->conf.name, name, peer_log_tail(p, p->st.state,
+	    p->st.lasterr, tail, sizeof(tail)));
+	strlcpy(p->conf.name, name, sizeof(p->conf.name));
+	TAILQ_REMOVE(&peers, p, entry);
+	peer_insert(p);
+}
+
+/*
+ * A session whose group changed keeps running in the sessiond that hosts
+ * it while it is Established (moving it would reset it); it moves to its
+ * group's sessiond once it is down.
+ */
+static void
+peer_rehome(struct bgpd_peer *p)
+{
+	char	 tail[PEER_LOG_TAIL];
+
+	if (strcmp(p->group->name, p->conf.group) == 0)
+		return;
+	proc_compose(p->group, IMSG_PEER_DEL, p->conf.peerid, -1, NULL, 0);
+	p->group = proc_group_add(p->conf.group);
+	log_info("session %s: moved to the sessiond of group %s%s",
+	    p->conf.name, p->group->name, peer_log_tail(p, p->st.state,
+	    p->st.lasterr, tail, sizeof(tail)));
+}
+
+/* The plan changed a session's configuration (maybe its group). */
+static void
+peer_update(struct bgpd_peer *p, const struct imsg_peer *want)
+{
+	char	 tail[PEER_LOG_TAIL];
+	int	 kept;
+
+	kept = p->st.state == FSM_ESTABLISHED &&
+	    peer_conf_keeps_session(&p->conf, want);
+	if (p->conf.md5_len > 0 && want->md5_len == 0)
+		listen_md5(&p->conf.remote, NULL, 0);
+	want_copy(&p->conf, want, p->conf.peerid);
+	if (!kept) {
+		peer_rehome(p);
+		log_info("session %s: configuration changed, reset%s",
+		    p->conf.name, peer_log_tail(p, p->st.state,
+		    p->st.lasterr, tail, sizeof(tail)));
+	} else
+		log_info("session %s: configuration changed, session kept%s%s",
+		    p->conf.name, strcmp(p->group->name, p->conf.group) != 0 ?
+		    " (in its old group's sessiond until it goes down)" : "",
+		    peer_log_tail(p, p->st.state, p->st.lasterr, tail,
+		    sizeof(tail)));
+}
+
+static struct bgpd_peer *
+peer_new(const struct imsg_peer *want, uint64_t now)
+{
+	struct bgpd_peer	*p;
+	char			 tail[PEER_LOG_TAIL];
+
+	p = xcalloc(1, sizeof(*p));
+	want_copy(&p->conf, want, next_peerid++);
+	p->seen = 1;
+	p->added_ms = now;
+	p->st.peerid = p->conf.peerid;
+	p->st.state = FSM_IDLE;
+	p->group = proc_group_add(want->group);
+	peer_insert(p);
+	log_info("session %s: added to group %s%s", p->conf.name,
+	    p->group->name, peer_log_tail(p, p->st.state, p->st.lasterr, tail,
+	    sizeof(tail)));
+	return p;
+}
+
+/*
  * Make the table what the plan says.  keep_groups names groups that must
  * run even without sessions (the mesh while it is enabled).  Returns the
  * number of sessions added, changed and removed.
@@ -257,9 +360,21 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
 	now = mono_ms();
 	TAILQ_FOREACH(p, &peers, entry)
 		p->seen = 0;
-	for (i = 0; i < n; i++) {
-		if ((p = peers_find_name(want[i].name)) != NULL) {
+	for (i = 0; i < n; i++)
+		if ((p = peers_find_name(want[i].name)) != NULL)
 			p->seen = 1;
+	for (i = 0; i < n; i++) {
+		if ((p = peers_find_name(want[i].name)) == NULL &&
+		    (p = peer_handover_find(&want[i])) != NULL) {
+			peer_rename(p, want[i].name);
+			p->seen = 1;
+			changes++;
+		}
+		if (p == NULL) {
+			changes++;
+			added++;
+			p = peer_new(&want[i], now);
+		} else {
 			if (p->draining) {
 				p->draining = 0;
 				log_info("session %s: wanted again, no longer "
@@ -267,35 +382,10 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
 				    peer_log_tail(p, p->st.state,
 				    p->st.lasterr, tail, sizeof(tail)));
 			}
-			if (peer_conf_equal(&p->conf, &want[i]) &&
-			    strcmp(p->group->name, want[i].group) == 0)
+			if (peer_conf_equal(&p->conf, &want[i]))
 				continue;
 			changes++;
-			if (strcmp(p->group->name, want[i].group) != 0) {
-				proc_compose(p->group, IMSG_PEER_DEL,
-				    p->conf.peerid, -1, NULL, 0);
-				p->group = proc_group_add(want[i].group);
-			}
-			if (p->conf.md5_len > 0 && want[i].md5_len == 0)
-				listen_md5(&p->conf.remote, NULL, 0);
-			want_copy(&p->conf, &want[i], p->conf.peerid);
-			log_info("session %s: configuration changed, reset%s",
-			    p->conf.name, peer_log_tail(p, p->st.state,
-			    p->st.lasterr, tail, sizeof(tail)));
-		} else {
-			changes++;
-			added++;
-			p = xcalloc(1, sizeof(*p));
-			want_copy(&p->conf, &want[i], next_peerid++);
-			p->seen = 1;
-			p->added_ms = now;
-			p->st.peerid = p->conf.peerid;
-			p->st.state = FSM_IDLE;
-			p->group = proc_group_add(want[i].group);
-			peer_insert(p);
-			log_info("session %s: added to group %s%s",
-			    p->conf.name, p->group->name, peer_log_tail(p,
-			    p->st.state, p->st.lasterr, tail, sizeof(tail)));
+			peer_update(p, &want[i]);
 		}
 		if (p->conf.md5_len > 0)
 			listen_md5(&p->conf.remote, p->conf.md5,
@@ -433,6 +523,10 @@ peers_migration_check(void)
 	if (done)
 		log_info("%d new session(s) up with their routes: removing "
 		    "%d replaced session(s)", nadded, ndrain);
+	else if (nadded == 0)
+		log_info("no session replaced them within %u s: removing %d "
+		    "session(s) taken out of the plan",
+		    td->conf.d.migration_wait, ndrain);
 	else
 		log_warnx("replacement sessions not ready after %u s (%d of "
 		    "%d): removing %d replaced session(s) anyway",
@@ -465,12 +559,19 @@ void
 peers_group_started(struct child *c)
 {
 	struct bgpd_peer	*p;
+	int			 moved = 0;
 
 	TAILQ_FOREACH(p, &peers, entry)
 		if (p->group == c) {
 			p->st.state = FSM_IDLE;
+			if (strcmp(c->name, p->conf.group) != 0) {
+				p->group = proc_group_add(p->conf.group);
+				moved = 1;
+			}
 			peer_send(p);
 		}
+	if (moved)
+		peers_prune_groups();
 }
 
 int
@@ -514,6 +615,12 @@ peers_state(struct child *c, struct imsg *im)
 		    peer_log_tail(p, st.state, st.lasterr, tail,
 		    sizeof(tail)));
 	p->st = st;
+	if (st.state != FSM_ESTABLISHED &&
+	    strcmp(p->group->name, p->conf.group) != 0) {
+		peer_rehome(p);
+		peer_send(p);
+		peers_prune_groups();
+	}
 	peers_migration_check();
 }
 

@@ -29,6 +29,7 @@
 
 #include "evt.h"
 #include "log.h"
+#include "peer_conf.h"
 #include "se.h"
 
 /* ribd's pipe: stop reading peers above HIGH queued octets, resume at LOW. */
@@ -208,6 +209,15 @@ se_peer_add(const struct imsg_peer *conf)
 	if ((p = se_peer_find(c.peerid)) != NULL) {
 		if (memcmp(&p->conf, &c, sizeof(c)) == 0)
 			return;
+		if (p->state == FSM_ESTABLISHED &&
+		    peer_conf_keeps_session(&p->conf, &c)) {
+			/* Renamed or moved in the plan: the session stays. */
+			if (strcmp(p->conf.name, c.name) != 0)
+				log_info("%s: now %s, session kept",
+				    p->conf.name, c.name);
+			memcpy(&p->conf, &c, sizeof(c));
+			return;
+		}
 		log_info("%s: configuration changed, resetting", c.name);
 		se_peer_stop(p, BGP_CEASE_CONFIG_CHANGE);
 		memcpy(&p->conf, &c, sizeof(c));

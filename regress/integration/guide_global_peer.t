@@ -87,8 +87,53 @@ lab_ctl 2 node status | grep -Eq \
     '^\| 198\.18\.0\.254 +\| global +\| up +\| [0-9:]{8} \| Established +\|$'
 ok $? "node status on node2: the ToR as a global peer, up"
 
+# The global BGPPeer replaced by a node-specific one that selects every
+# node, to the same ToR: on each node the Global_ session is handed over
+# to Node_198_18_0_254 (one BGP session with the ToR; a second one to the
+# same address would collide with it), not a packet lost.
+NODE="Node_198_18_0_254 node specific Established 64567"
+cat >"$LAB_DIR/tor-nodes.yaml" <<'YAML'
+apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata:
+  name: tor-nodes
+spec:
+  nodeSelector: all()
+  peerIP: 198.18.0.254
+  asNumber: 64567
+YAML
+lab_tortiectl apply -f "$LAB_DIR/tor-nodes.yaml" >/dev/null
+ok $? "a node-specific BGPPeer to the ToR for every node (the global wins)"
+ip netns exec "$(lab_ns w1)" ping -i 0.01 -c 600 -W 1 198.18.254.1 \
+    >"$LAB_DIR/ping1.txt" 2>&1 &
+p1=$!
+ip netns exec "$(lab_ns w3)" ping -i 0.01 -c 600 -W 1 198.18.254.1 \
+    >"$LAB_DIR/ping3.txt" 2>&1 &
+p3=$!
+sleep 1
 lab_tortiectl delete bgppeer my-global-peer >/dev/null
 ok $? "the global BGPPeer deleted"
+for i in 1 2 3; do
+	lab_wait_sessions $i "$(mesh $i; echo "$NODE")" 20
+	ok $? "node$i: mesh sessions and Node_198_18_0_254"
+done
+wait "$p1" "$p3"
+for f in 1 3; do
+	loss=$(grep -o '[0-9.]*% packet loss' "$LAB_DIR/ping$f.txt")
+	diag "ping pod on node$f -> the ToR's network at 10 ms: $loss"
+	is "$loss" "0% packet loss" \
+	    "pod on node$f: no packet lost while the session was handed over"
+done
+for i in 1 2 3; do
+	h=$(grep -c 'Global_198_18_0_254: handed over to Node_198_18_0_254' \
+	    "$LAB_DIR/node$i.log")
+	r=$(grep 'session Node_198_18_0_254' "$LAB_DIR/node$i.log" |
+	    grep -c -e 'reset' -e 'Established ->')
+	is "$h $r" "1 0" "node$i: the ToR session handed over, not reset"
+done
+
+lab_tortiectl delete bgppeer tor-nodes >/dev/null
+ok $? "the node-specific BGPPeer deleted"
 for i in 1 2 3; do
 	lab_wait_sessions $i "$(mesh $i)" 20
 	ok $? "node$i: back to the mesh alone"

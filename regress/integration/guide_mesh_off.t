@@ -10,7 +10,7 @@
 . "$TOP/regress/lab/lab.sh"
 
 N=3
-WAIT=4
+WAIT=6
 LAB_MIGRATION_WAIT=$WAIT
 lab_init
 lab_up $N
@@ -134,5 +134,70 @@ for i in $(seq $N); do
 done
 wait_for 5 lab_exec w1 ping -c 1 -W 1 198.19.2.2
 ok $? "pod on node1 reaches pod on node2 again"
+
+# nodes I: node I's node-specific sessions with the other nodes.
+nodes() {
+	for j in $(seq $N); do
+		[ "$j" = "$1" ] && continue
+		echo "Node_198_18_0_$j node specific Established 64512"
+		echo "Node_2001_db8__$j node specific Established 64512"
+	done
+}
+
+cat >"$LAB_DIR/replace.yaml" <<'YAML'
+apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata:
+  name: all-nodes
+spec:
+  nodeSelector: all()
+  peerSelector: all()
+---
+apiVersion: projectcalico.org/v3
+kind: BGPConfiguration
+metadata:
+  name: default
+spec:
+  nodeToNodeMeshEnabled: false
+YAML
+lab_tortiectl apply -f "$LAB_DIR/replace.yaml" --dry-run \
+    >/dev/null 2>"$LAB_DIR/dry.err"
+is "$(cat "$LAB_DIR/dry.err")" "" "dry run of the mesh replaced: no warning"
+# Simple commands, so that $! is ping itself.
+ip netns exec "$(lab_ns w1)" ping -i 0.01 -c 800 -W 1 198.19.3.2 \
+    >"$LAB_DIR/ping13.txt" 2>&1 &
+p13=$!
+ip netns exec "$(lab_ns w2)" ping -i 0.01 -c 800 -W 1 198.19.1.2 \
+    >"$LAB_DIR/ping21.txt" 2>&1 &
+p21=$!
+sleep 1
+lab_tortiectl apply -f "$LAB_DIR/replace.yaml" >/dev/null
+ok $? "BGPPeer all-nodes and the mesh off, in one apply"
+for i in $(seq $N); do
+	lab_wait_sessions $i "$(nodes $i)" $((WAIT + 10))
+	ok $? "node$i: node-specific sessions with every node, no mesh"
+done
+wait "$p13" "$p21"
+for f in 13 21; do
+	loss=$(grep -o '[0-9.]*% packet loss' "$LAB_DIR/ping$f.txt")
+	diag "ping node${f%?} -> node${f#?} at 10 ms while the mesh was replaced: $loss"
+	is "$loss" "0% packet loss" \
+	    "no packet lost from node${f%?} to node${f#?} while the mesh was replaced"
+done
+for i in $(seq $N); do
+	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3)" 10
+	ok $? "node$i: the other nodes' blocks, through the new sessions"
+done
+# The BGPPeer's session to a node is the mesh session to the same
+# address and port: it is handed over, not replaced (a second session to
+# the same address would collide with the first).
+for i in $(seq $N); do
+	h=$(grep -c 'handed over to Node_' "$LAB_DIR/node$i.log")
+	k=$(grep -c 'configuration changed, session kept' "$LAB_DIR/node$i.log")
+	r=$(grep 'session Node_' "$LAB_DIR/node$i.log" |
+	    grep -c -e 'reset' -e 'Established ->')
+	is "$h $k $r" "$(((N - 1) * 2)) $(((N - 1) * 2)) 0" \
+	    "node$i: every mesh session handed over and kept, none reset"
+done
 
 done_testing
