@@ -68,6 +68,7 @@ static const char *const imsg_names[IMSG_TYPE_MAX] = {
 	[IMSG_DS_BAD] = "ds-bad",
 	[IMSG_DS_DONE] = "ds-done",
 	[IMSG_DS_ERR] = "ds-err",
+	[IMSG_IFDUMP_END] = "ifdump-end",
 };
 
 const char *

@@ -122,6 +122,12 @@ enum imsg_type {
 	IMSG_DS_DONE,		/* struct imsg_ds_done */
 	IMSG_DS_ERR,		/* struct imsg_ds_err + message text */
 
+	/*
+	 * kroute -> ribd: the interfaces and addresses sent since the pipe
+	 * came up (or since a KR_EV_RESYNC event) are the complete view.
+	 */
+	IMSG_IFDUMP_END,
+
 	IMSG_TYPE_MAX
 };
 

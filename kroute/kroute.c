@@ -9,8 +9,11 @@
  * At start it reads the routes of its own protocol already in the kernel
  * and leaves them alone (a restarted tortied keeps forwarding), until
  * ribd's SYNC: then what ribd did not ask for is deleted.  Interface and
- * address events go to the parent and ribd.  With -K it never touches the
- * kernel and only keeps the table it would install (for `show fib`).
+ * address events go to the parent and ribd; ribd gets the whole view when
+ * its pipe arrives and again after events were lost (KR_EV_RESYNC), each
+ * time closed by IMSG_IFDUMP_END, so that it can tell a complete view
+ * from a partial one.  With -K it never touches the kernel and only keeps
+ * the table it would install (for `show fib`), and sends no view.
  */
 #include <sys/types.h>
 #include <sys/tree.h>
@@ -45,6 +48,7 @@ static struct event	*kr_ev;
 static struct kr_tree	 fib = RB_INITIALIZER(&fib);
 static uint32_t		 tunl0_ifindex;
 static uint64_t		 nroutes, nerrors;
+static int		 if_resync;	/* events lost: dump again */
 
 int		 kr_entry_cmp(struct kr_entry *, struct kr_entry *);
 RB_PROTOTYPE(kr_tree, kr_entry, entry, kr_entry_cmp);
@@ -56,6 +60,8 @@ static void	 rib_closed(struct imsgev *, void *);
 static void	 kr_routes(struct imsg *, int);
 static void	 kr_sync(void);
 static void	 kr_event_cb(const struct kr_event *, void *);
+static void	 kr_rib_event_cb(const struct kr_event *, void *);
+static void	 kr_if_dump(int);
 static void	 kr_error_cb(const struct kroute *, enum kr_op, int,
 		    const char *, void *);
 static void	 kr_readable(evutil_socket_t, short, void *);
@@ -188,9 +194,42 @@ kr_event_cb(const struct kr_event *ev, void *arg)
 		tunl0_ifindex = ev->type == KR_EV_IF_NEW ? ev->ifi.ifindex : 0;
 	type = ev->type == KR_EV_ADDR_NEW || ev->type == KR_EV_ADDR_DEL ?
 	    IMSG_IFADDR : IMSG_IFINFO;
+	if (ev->type == KR_EV_RESYNC)
+		if_resync = 1;
 	imsgev_compose(&ctx.parent, type, 0, 0, -1, ev, sizeof(*ev));
-	if (rib_up)
-		imsgev_compose(&rib, type, 0, 0, -1, ev, sizeof(*ev));
+	kr_rib_event_cb(ev, NULL);
+}
+
+/* An event for ribd alone: its own dump when its pipe arrives. */
+static void
+kr_rib_event_cb(const struct kr_event *ev, void *arg)
+{
+	uint32_t	 type;
+
+	(void)arg;
+	if (!rib_up)
+		return;
+	type = ev->type == KR_EV_ADDR_NEW || ev->type == KR_EV_ADDR_DEL ?
+	    IMSG_IFADDR : IMSG_IFINFO;
+	imsgev_compose(&rib, type, 0, 0, -1, ev, sizeof(*ev));
+}
+
+/*
+ * The whole interface view to ribd (and to the parent as well after lost
+ * events), then its end.  A dump that fails leaves ribd with the view it
+ * had; the next lost events try again.
+ */
+static void
+kr_if_dump(int to_parent)
+{
+	if (krh == NULL || !rib_up)
+		return;
+	if (kr_if_fetch(krh, to_parent ? kr_event_cb : kr_rib_event_cb,
+	    NULL) == -1) {
+		log_warn("reading interfaces for ribd");
+		return;
+	}
+	imsgev_compose(&rib, IMSG_IFDUMP_END, 0, 0, -1, NULL, 0);
 }
 
 static void
@@ -201,6 +240,11 @@ kr_readable(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 	if (kr_dispatch(krh) == -1 && kr_flush(krh) == -1)
 		log_warn("kernel routes");
+	/* Not from the event callback: kr_dispatch() is running there. */
+	if (if_resync) {
+		if_resync = 0;
+		kr_if_dump(1);
+	}
 }
 
 static void
@@ -298,6 +342,7 @@ parent_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
 		    rib_dispatch, rib_closed, NULL) == -1)
 			fatal("pipe to ribd");
 		rib_up = 1;
+		kr_if_dump(0);
 		return;
 	case IMSG_CTL_SHOW_FIB:
 		kr_fib_json(im->hdr.peerid);

@@ -177,6 +177,7 @@ _Static_assert(sizeof(struct rde_prefix) == 32, "rde_prefix size");
 /* Paths: 16 bytes, in a slab. */
 #define RDE_PATH_PEER_MASK	0x00ffffffU
 #define RDE_PATH_STALE		0x01000000U	/* graceful restart */
+#define RDE_PATH_UNREACH	0x02000000U	/* next hop unreachable */
 
 struct rde_path {
 	uint32_t	 next;
@@ -438,6 +439,9 @@ struct rde_stats {
 	uint64_t	 kroute_deletes;
 	uint64_t	 memo_hits;
 	uint64_t	 memo_misses;
+	uint64_t	 nh_events;	/* interface view changes */
+	uint64_t	 nh_changes;	/* next hops whose state changed */
+	uint64_t	 nh_rechecks;	/* prefixes they re-evaluated */
 };
 
 /* The process-wide state of the core. */
@@ -583,6 +587,24 @@ size_t		 rde_path_bytes(void);
 uint32_t	 rde_path_count(void);
 void		 rde_journal_add(uint32_t, struct rde_prefix *);
 int		 rde_jr_before(uint32_t, uint32_t);
+
+/* rde_rib.c: next hop changes */
+int		 rde_rib_recheck(uint32_t, const struct bgpd_addr *, int);
+
+/* rde_nexthop.c */
+void		 rde_nexthop_init(void);
+void		 rde_nexthop_shutdown(void);
+int		 rde_nexthop_event(const struct kr_event *);
+void		 rde_nexthop_dump_done(void);
+int		 rde_nexthop_ready(void);
+void		 rde_nexthop_ref(uint32_t, const struct rde_attrs *);
+void		 rde_nexthop_unref(const struct rde_attrs *);
+uint32_t	 rde_nexthop_flag(const struct rde_attrs *,
+		    const struct rde_peer *);
+int		 rde_nexthop_iface_match(const char *,
+		    const struct rde_attrs *);
+size_t		 rde_nexthop_count(void);
+size_t		 rde_nexthop_bytes(void);
 
 /* rde_decide.c */
 int		 rde_decide_cmp(const struct rde_path *,

@@ -30,6 +30,7 @@ rde_init(const struct rde_io *io)
 	rde_attr_init();
 	rde_prefix_init();
 	rde_rib_init();
+	rde_nexthop_init();
 	rde_peer_init();
 	rde_out_init();
 	rde_kernel_init();
@@ -47,6 +48,7 @@ rde_shutdown(void)
 	rde_peer_free_all();
 	rde_out_shutdown();
 	rde_kernel_shutdown();
+	rde_nexthop_shutdown();
 	rde_rib_shutdown();
 	rde_prefix_shutdown();
 	rde_attr_shutdown();
@@ -131,6 +133,7 @@ rde_mem_bytes(void)
 	size_t			 n;
 
 	n = rde_prefix_bytes() + rde_path_bytes() + rde_attr_bytes() +
+	    rde_nexthop_bytes() +
 	    (size_t)rde->jr.cap * sizeof(*rde->jr.v) +
 	    (size_t)rde->koutcap * sizeof(*rde->kout);
 	TAILQ_FOREACH(g, &rde->groups, entry)

@@ -2,6 +2,9 @@
  * The decision process (RFC 4271 9.1.2.2, RFC 4456 9), as one comparison
  * that orders the paths of a prefix best first:
  *
+ *  -. paths whose next hop is reachable (RFC 4271 9.1.2.1; rde_nexthop.c)
+ *     before those whose next hop is not, which are not eligible at all:
+ *     they only sort last so that rde_rib_best() finds none;
  *  0. an originated route of this node (BIRD's static protocol has a
  *     higher preference than BGP);
  *  1. highest LOCAL_PREF;
@@ -17,7 +20,7 @@
  *  9. lowest ADD-PATH identifier, then lowest peer index, so that the
  *     order is total.
  *
- * Next hops are taken as reachable (no IGP metric step yet).
+ * There is no IGP cost step: tortie sees no route metrics to next hops.
  */
 #include <sys/types.h>
 
@@ -78,6 +81,8 @@ rde_decide_cmp(const struct rde_path *a, const struct rde_path *b)
 	const struct rde_peer	*pa, *pb;
 	int			 r;
 
+	if ((a->peer & RDE_PATH_UNREACH) != (b->peer & RDE_PATH_UNREACH))
+		return (a->peer & RDE_PATH_UNREACH) ? 1 : -1;
 	pa = rde_path_peer(a);
 	pb = rde_path_peer(b);
 	if ((pa->flags & RDE_PEER_LOCAL) != (pb->flags & RDE_PEER_LOCAL))

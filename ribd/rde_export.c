@@ -193,12 +193,12 @@ rde_export(struct rde_group *g, const struct rde_prefix *p)
 	const struct rde_attrs	*a;
 	const struct rde_frule	*rule;
 	uint64_t		 mask = 0;
-	uint32_t		 out;
+	uint32_t		 out, best;
 	int			 accept = 0, local;
 
-	if (!g->key.af[p->aid] || p->paths == RDE_NIL)
+	if (!g->key.af[p->aid] || (best = rde_rib_best(p)) == RDE_NIL)
 		return 0;
-	q = rde_path_at(p->paths);
+	q = rde_path_at(best);
 	src = rde_path_peer(q);
 	a = rde_attr_get(q->attrs);
 	if (!rde_export_allowed(g, src, a))

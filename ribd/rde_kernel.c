@@ -127,11 +127,11 @@ rde_kernel_want(const struct rde_prefix *p)
 	const struct rde_attrs	*a;
 	struct kroute		 kr;
 	int			 local;
-	uint32_t		 hi;
+	uint32_t		 hi, best;
 
-	if (p->paths == RDE_NIL)
+	if ((best = rde_rib_best(p)) == RDE_NIL)
 		return 0;
-	q = rde_path_at(p->paths);
+	q = rde_path_at(best);
 	a = rde_attr_get(q->attrs);
 	local = (rde_path_peer(q)->flags & RDE_PEER_LOCAL) != 0;
 	if (!local && rde_nexthop_is_self(a))

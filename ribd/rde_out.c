@@ -553,8 +553,9 @@ rde_dump_end(struct rde_peer *m)
 static int
 rde_from(const struct rde_prefix *p, const struct rde_peer *m)
 {
-	return p->paths != RDE_NIL &&
-	    RDE_PATH_PEER(rde_path_at(p->paths)) == m->idx;
+	uint32_t	 best = rde_rib_best(p);
+
+	return best != RDE_NIL && RDE_PATH_PEER(rde_path_at(best)) == m->idx;
 }
 
 /* Send a member the group's state (and withdraw what it no longer has). */

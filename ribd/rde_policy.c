@@ -4,10 +4,13 @@
  * the kernel filter calico_kernel_programming.
  *
  * Where BIRD would read a route attribute tortie does not have, the
- * condition behaves as in BIRD with the attribute undefined: routes
- * carry no interface name (tortie learns no kernel or device routes), so
- * interface conditions never match and the ifname steps of the export
- * policy never reject.
+ * condition behaves as in BIRD with the attribute undefined.  A learned
+ * route's interface (ifname) is the one of the connected network its
+ * next hop is on, from kroute's interface view (rde_nexthop.c);
+ * originated routes, next hops off every connected network and a node
+ * without the view have none, so interface conditions do not hold for
+ * them.  The ifname steps of the export policy (2 and 3) are not
+ * applied yet: they never reject.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -132,7 +135,7 @@ rde_frule_match(const struct rde_frule *fr, const struct rde_prefix *p,
 		return 0;
 	if (r->source_remote && !from_bgp)
 		return 0;
-	if (r->iface[0] != '\0')
+	if (r->iface[0] != '\0' && !rde_nexthop_iface_match(r->iface, a))
 		return 0;
 	if (r->has_community && !rde_frule_comm(r, a))
 		return 0;

@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "rde.h"
+#include "util.h"
 
 struct rde_slab		 rde_path_slab;
 
@@ -26,9 +27,16 @@ rde_rib_shutdown(void)
 	rde_slab_free_all(&rde_path_slab);
 }
 
+/*
+ * The best path: the first of the list, unless its next hop is
+ * unreachable (such paths sort last, so then no path is eligible).
+ */
 uint32_t
 rde_rib_best(const struct rde_prefix *p)
 {
+	if (p->paths == RDE_NIL ||
+	    (rde_path_at(p->paths)->peer & RDE_PATH_UNREACH))
+		return RDE_NIL;
 	return p->paths;
 }
 
@@ -122,7 +130,7 @@ rde_best_save(const struct rde_prefix *p, struct rde_best *b)
 	struct rde_path	*q;
 
 	memset(b, 0, sizeof(*b));
-	if ((b->path = p->paths) == RDE_NIL)
+	if ((b->path = rde_rib_best(p)) == RDE_NIL)
 		return;
 	q = rde_path_at(b->path);
 	b->attrs = q->attrs;
@@ -135,10 +143,11 @@ rde_best_check(uint32_t i, struct rde_prefix *p, const struct rde_best *b)
 {
 	struct rde_path	*q = NULL;
 	struct rde_peer	*peer;
+	uint32_t	 best = rde_rib_best(p);
 
-	if (p->paths != RDE_NIL)
-		q = rde_path_at(p->paths);
-	if (p->paths == b->path && (q == NULL || q->attrs == b->attrs))
+	if (best != RDE_NIL)
+		q = rde_path_at(best);
+	if (best == b->path && (q == NULL || q->attrs == b->attrs))
 		return 0;
 	if (b->path != RDE_NIL && (peer = rde->peers[b->peer]) != NULL) {
 		peer->prefixes_best--;
@@ -151,6 +160,22 @@ rde_best_check(uint32_t i, struct rde_prefix *p, const struct rde_best *b)
 	}
 	rde_journal_add(i, p);
 	return 1;
+}
+
+/*
+ * A path of prefix i takes attributes attrs instead of its own: the
+ * next-hop table follows when the next hop changes.
+ */
+static void
+rde_rib_nexthop_move(uint32_t i, const struct rde_path *q, uint32_t attrs)
+{
+	const struct rde_attrs	*o = rde_attr_get(q->attrs);
+	const struct rde_attrs	*n = rde_attr_get(attrs);
+
+	if (addr_cmp(&o->k.nexthop, &n->k.nexthop) == 0)
+		return;
+	rde_nexthop_unref(o);
+	rde_nexthop_ref(i, n);
 }
 
 static void
@@ -190,6 +215,7 @@ rde_rib_update(uint8_t aid, const uint8_t *addr, uint8_t plen,
 			rde_attr_unref(attrs);
 			return 0;
 		}
+		rde_rib_nexthop_move(i, q, attrs);
 		rde_attr_unref(q->attrs);
 		q->attrs = attrs;
 	} else {
@@ -198,9 +224,12 @@ rde_rib_update(uint8_t aid, const uint8_t *addr, uint8_t plen,
 		q->peer = peer->idx;
 		q->attrs = attrs;
 		q->path_id = path_id;
+		rde_nexthop_ref(i, rde_attr_get(attrs));
 		peer->prefixes_in++;
 		rde_peer_changed(peer);
 	}
+	q->peer &= ~RDE_PATH_UNREACH;
+	q->peer |= rde_nexthop_flag(rde_attr_get(attrs), peer);
 	if (peer->flags & RDE_PEER_LOCAL)
 		p->flags |= RDE_PFX_LOCAL;
 	rde_rib_link(p, qi);
@@ -221,6 +250,7 @@ rde_rib_remove(uint32_t i, struct rde_prefix *p, struct rde_peer *peer,
 		return 0;
 	q = rde_path_at(qi);
 	rde_path_stale_clear(q, peer);
+	rde_nexthop_unref(rde_attr_get(q->attrs));
 	rde_attr_unref(q->attrs);
 	rde_slab_release(&rde_path_slab, qi);
 	peer->prefixes_in--;
@@ -243,6 +273,64 @@ rde_rib_withdraw(uint8_t aid, const uint8_t *addr, uint8_t plen,
 	if ((i = rde_prefix_find(aid, addr, plen)) == RDE_NIL)
 		return 0;
 	return rde_rib_remove(i, rde_prefix_at(i), peer, path_id);
+}
+
+/* Sort a prefix's paths again after their eligibility changed. */
+static void
+rde_rib_resort(struct rde_prefix *p)
+{
+	uint32_t	 qi, next;
+
+	qi = p->paths;
+	p->paths = RDE_NIL;
+	for (; qi != RDE_NIL; qi = next) {
+		next = rde_path_at(qi)->next;
+		rde_rib_link(p, qi);
+	}
+}
+
+/*
+ * The state of next hop nh changed: the paths of prefix i through it
+ * become eligible or not, and the best path follows.  With force the
+ * prefix goes into the journal when its best path uses nh even if it
+ * stays best (its interface changed, which export filters may read).
+ * Returns 1 if the best path changed.
+ */
+int
+rde_rib_recheck(uint32_t i, const struct bgpd_addr *nh, int force)
+{
+	struct rde_prefix	*p;
+	struct rde_path		*q;
+	const struct rde_attrs	*a;
+	struct rde_best		 b;
+	uint32_t		 qi, f;
+	int			 changed = 0;
+
+	if (i == RDE_NIL || i >= rde_prefix_limit())
+		return 0;
+	p = rde_prefix_at(i);
+	if (p->aid == RDE_AID_FREE)
+		return 0;
+	rde_best_save(p, &b);
+	for (qi = p->paths; qi != RDE_NIL; qi = q->next) {
+		q = rde_path_at(qi);
+		a = rde_attr_get(q->attrs);
+		if (addr_cmp(&a->k.nexthop, nh) != 0)
+			continue;
+		f = rde_nexthop_flag(a, rde_path_peer(q));
+		if ((q->peer & RDE_PATH_UNREACH) != f) {
+			q->peer ^= RDE_PATH_UNREACH;
+			changed = 1;
+		}
+	}
+	if (changed)
+		rde_rib_resort(p);
+	if (rde_best_check(i, p, &b))
+		return 1;
+	if (force && b.path != RDE_NIL && addr_cmp(&rde_attr_get(
+	    rde_path_at(b.path)->attrs)->k.nexthop, nh) == 0)
+		rde_journal_add(i, p);
+	return 0;
 }
 
 /* A path of the peer in the list (a stale one if only_stale). */

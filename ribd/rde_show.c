@@ -3,7 +3,9 @@
  * as {prefix, nexthop, asPath, origin, localPref, med, communities,
  * originatorID, clusterList, peerIP, best}, prefixes in address order.
  * Absent values are null; originated routes have a null nexthop and
- * peerIP.
+ * peerIP.  Two marks are added only where they hold: stale (graceful
+ * restart) and unreachable (the next hop is, so the path is not
+ * eligible: never best, exported or installed).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -255,6 +257,8 @@ rde_show_path(struct jsonw *jw, const struct rde_prefix *p,
 	jw_bool(jw, "best", best);
 	if (q->peer & RDE_PATH_STALE)
 		jw_bool(jw, "stale", 1);
+	if (q->peer & RDE_PATH_UNREACH)
+		jw_bool(jw, "unreachable", 1);
 	jw_obj_close(jw);
 }
 
@@ -264,12 +268,13 @@ rde_show_prefix(struct jsonw *jw, uint32_t i)
 {
 	const struct rde_prefix	*p = rde_prefix_at(i);
 	const struct rde_path	*q;
-	uint32_t		 qi;
+	uint32_t		 qi, best;
 
 	if (p->aid == RDE_AID_FREE)
 		return;
+	best = rde_rib_best(p);
 	for (qi = p->paths; qi != RDE_NIL; qi = q->next) {
 		q = rde_path_at(qi);
-		rde_show_path(jw, p, q, qi == p->paths);
+		rde_show_path(jw, p, q, qi == best);
 	}
 }

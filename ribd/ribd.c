@@ -234,6 +234,35 @@ kroute_closed(struct imsgev *iev, void *arg)
 	kr_up = 0;
 }
 
+/*
+ * One event of kroute's interface view: an IFINFO carries an interface
+ * (or the news that events were lost), an IFADDR an address.  A bad one
+ * is logged and left out; the view stays as it was.
+ */
+static void
+kroute_ifevent(struct imsg *im)
+{
+	struct kr_event	 ev;
+	int		 addr;
+
+	if (imsg_expect(im, sizeof(ev)) == -1) {
+		log_warnx("kroute: bad %s (%zu bytes)",
+		    imsg_type_name(im->hdr.type), im->datalen);
+		return;
+	}
+	memcpy(&ev, im->data, sizeof(ev));
+	addr = ev.type == KR_EV_ADDR_NEW || ev.type == KR_EV_ADDR_DEL;
+	if (addr != (im->hdr.type == IMSG_IFADDR)) {
+		log_warnx("kroute: event %u in %s", ev.type,
+		    imsg_type_name(im->hdr.type));
+		return;
+	}
+	rde_set_now(mono_ms());
+	if (rde_nexthop_event(&ev) == -1)
+		log_warnx("kroute: bad interface event %u", ev.type);
+	work_schedule();
+}
+
 static void
 kroute_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
 {
@@ -244,7 +273,12 @@ kroute_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
 	switch (im->hdr.type) {
 	case IMSG_IFINFO:
 	case IMSG_IFADDR:
-		/* Next hops are taken as reachable for now. */
+		kroute_ifevent(im);
+		return;
+	case IMSG_IFDUMP_END:
+		rde_set_now(mono_ms());
+		rde_nexthop_dump_done();
+		work_schedule();
 		return;
 	}
 	log_warnx("unexpected %s from kroute", imsg_type_name(im->hdr.type));
