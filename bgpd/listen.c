@@ -11,7 +11,6 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 
 #include "bgpd.h"
 #include "log.h"
+#include "platform.h"
 #include "util.h"
 
 #define LISTEN_MAX	16
@@ -40,7 +40,6 @@ static uint64_t		 unknown_logged;
 
 static void	 listen_accept(evutil_socket_t, short, void *);
 static int	 listen_one(const struct bgpd_addr *, uint16_t);
-static int	 md5_set(int, const struct bgpd_addr *, const char *, size_t);
 
 static int
 listen_one(const struct bgpd_addr *a, uint16_t port)
@@ -73,7 +72,7 @@ listen_one(const struct bgpd_addr *a, uint16_t port)
 	} else
 		setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
 	/* NodeIP mode binds to an address that may come up later. */
-	setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &on, sizeof(on));
+	(void)plat_freebind(fd, ss.ss_family);
 	if (bind(fd, (struct sockaddr *)&ss, slen) == -1 ||
 	    listen(fd, 128) == -1) {
 		log_warn("listen on %s port %u", addr_ntop(a, buf,
@@ -132,20 +131,6 @@ listen_setup(const struct bgpd_addr *addrs, int naddrs, uint16_t port)
 	return nlisteners;
 }
 
-static int
-md5_set(int fd, const struct bgpd_addr *a, const char *key, size_t keylen)
-{
-	struct tcp_md5sig	 md5;
-	socklen_t		 slen;
-
-	memset(&md5, 0, sizeof(md5));
-	addr_to_sockaddr(a, 0, &md5.tcpm_addr, &slen);
-	md5.tcpm_keylen = (uint16_t)keylen;
-	if (keylen > 0)
-		memcpy(md5.tcpm_key, key, keylen);
-	return setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5));
-}
-
 /* Install (keylen > 0) or remove the MD5 key for a peer address. */
 void
 listen_md5(const struct bgpd_addr *a, const char *key, size_t keylen)
@@ -156,7 +141,7 @@ listen_md5(const struct bgpd_addr *a, const char *key, size_t keylen)
 	for (i = 0; i < nlisteners; i++) {
 		if (listeners[i].addr.af != a->af)
 			continue;
-		if (md5_set(listeners[i].fd, a, key, keylen) == -1 &&
+		if (plat_tcp_md5(listeners[i].fd, a, key, keylen) == -1 &&
 		    (keylen > 0 || errno != ENOENT))
 			log_warn("TCP-MD5 key for %s", addr_ntop(a, buf,
 			    sizeof(buf)));

@@ -25,12 +25,11 @@
 #include "evt.h"
 #include "log.h"
 #include "plan.h"
+#include "platform.h"
 #include "sandbox.h"
 #include "util.h"
 
 #define STOP_GRACE_S	5
-
-extern char **environ;
 
 struct tortied		*td;
 static struct tortied	 td_storage;
@@ -224,7 +223,7 @@ main(int argc, char *argv[])
 	char		 err[1024];
 	int		 ch, i, checkonly = 0;
 
-	setproctitle_init(argc, argv, environ);
+	plat_proctitle_init(argc, argv);
 	td = &td_storage;
 	conf_defaults(&td->conf);
 	log_init(1, 0);

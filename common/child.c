@@ -26,10 +26,9 @@
 
 #include <event2/event.h>
 
-extern char **environ;
-
 #include "child.h"
 #include "log.h"
+#include "platform.h"
 #include "sandbox.h"
 
 static void	 child_usage(const char *) __attribute__((__noreturn__));
@@ -50,7 +49,7 @@ child_init(struct child_ctx *c, enum tortie_role role, int argc, char **argv)
 	int		 ch;
 
 	memset(c, 0, sizeof(*c));
-	setproctitle_init(argc, argv, environ);
+	plat_proctitle_init(argc, argv);
 	c->role = role;
 	c->user = TORTIE_USER;
 	c->chroot = TORTIE_CHROOT;

@@ -2,16 +2,44 @@
  * The platform seam: the few operating system facilities that POSIX does
  * not name and every kernel spells differently.  Portable code calls
  * these; each is implemented in platform_<os>.c (only platform_linux.c so
- * far), which the Makefile picks by uname.  Each returns 0 on success and
- * -1 with errno set on failure, so that a caller can log it as usual.
+ * far), which the Makefile picks by uname.  Those that return int return
+ * 0 on success and -1 with errno set on failure, so that a caller can log
+ * it as usual.  doc/design.md ("The platform seam") lists what stays in
+ * portable code and why.
  */
 #ifndef TORTIE_PLATFORM_H
 #define TORTIE_PLATFORM_H
 
 #include <sys/types.h>
 
-/* The effective user and group of the process at the other end of a
- * connected AF_UNIX stream socket. */
+#include <stddef.h>
+
+struct bgpd_addr;
+
+/*
+ * The effective user and group of the process at the other end of a
+ * connected AF_UNIX stream socket.
+ */
 int	plat_peer_cred(int, uid_t *, gid_t *);
+
+/*
+ * Sign the TCP segments to and from an address with an RFC 2385 key of
+ * len octets (at most MD5_KEY_MAX); len 0 removes the key.  On a
+ * listening socket the kernel then checks the signature before accept(2);
+ * a dialling socket needs it before connect(2).
+ */
+int	plat_tcp_md5(int, const struct bgpd_addr *, const char *, size_t);
+
+/*
+ * Let a socket of family af bind to an address that is not (yet) the
+ * host's.
+ */
+int	plat_freebind(int, int);
+
+/*
+ * Prepare for setproctitle(3), which may need to move the environment
+ * out of the way of argv first; call it first thing in main().
+ */
+void	plat_proctitle_init(int, char **);
 
 #endif

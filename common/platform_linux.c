@@ -4,9 +4,17 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <errno.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "platform.h"
+#include "util.h"
+
+extern char **environ;
 
 /* Linux answers with SO_PEERCRED; the BSDs have getpeereid() instead. */
 int
@@ -24,4 +32,44 @@ plat_peer_cred(int fd, uid_t *uid, gid_t *gid)
 	*uid = cred.uid;
 	*gid = cred.gid;
 	return 0;
+}
+
+/*
+ * Linux keeps one key per remote address on the socket itself; the BSDs
+ * keep them in the IPsec security association database instead.
+ */
+int
+plat_tcp_md5(int fd, const struct bgpd_addr *remote, const char *key,
+    size_t len)
+{
+	struct tcp_md5sig	 md5;
+	socklen_t		 slen;
+
+	if (len > TCP_MD5SIG_MAXKEYLEN || (len > 0 && key == NULL)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&md5, 0, sizeof(md5));
+	addr_to_sockaddr(remote, 0, &md5.tcpm_addr, &slen);
+	md5.tcpm_keylen = (uint16_t)len;
+	if (len > 0)
+		memcpy(md5.tcpm_key, key, len);
+	return setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5));
+}
+
+/* IP_FREEBIND is an IPv4 level option that covers IPv6 sockets too. */
+int
+plat_freebind(int fd, int af)
+{
+	int	 on = 1;
+
+	(void)af;
+	return setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &on, sizeof(on));
+}
+
+/* libbsd's setproctitle() needs argv and the environment handed over. */
+void
+plat_proctitle_init(int argc, char **argv)
+{
+	setproctitle_init(argc, argv, environ);
 }

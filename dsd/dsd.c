@@ -31,10 +31,9 @@
 #include "dsd.h"
 #include "evt.h"
 #include "log.h"
+#include "platform.h"
 #include "tortie.h"
 #include "util.h"
-
-extern char **environ;
 
 static struct child_ctx	 ctx;
 static struct dsd	 dsd;
@@ -151,7 +150,7 @@ main(int argc, char *argv[])
 	struct ds		*ds;
 	struct event		*failed_ev = NULL;
 
-	setproctitle_init(argc, argv, environ);
+	plat_proctitle_init(argc, argv);
 	ctx.role = ROLE_DSD;
 	ctx.user = TORTIE_USER;
 	ctx.chroot = TORTIE_CHROOT;

@@ -8,30 +8,20 @@
 
 #include <netinet/in.h>
 #include <netinet/ip.h>
-#include <netinet/tcp.h>
 
-#include <string.h>
-
+#include "platform.h"
 #include "se.h"
 
 /*
  * Sign the segments to and from remote with key (len octets; len 0
- * removes a key).  A dialled socket needs it before connect().
+ * removes a key).  A dialled socket needs it before connect().  The
+ * parent's listening sockets use the same call (platform.h).
  */
 int
 se_sock_md5(int fd, const struct bgpd_addr *remote, const char *key,
     size_t len)
 {
-	struct tcp_md5sig	 md5;
-	socklen_t		 slen;
-
-	if (len > TCP_MD5SIG_MAXKEYLEN)
-		return -1;
-	memset(&md5, 0, sizeof(md5));
-	addr_to_sockaddr(remote, 0, &md5.tcpm_addr, &slen);
-	md5.tcpm_keylen = (uint16_t)len;
-	memcpy(md5.tcpm_key, key, len);
-	return setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5));
+	return plat_tcp_md5(fd, remote, key, len);
 }
 
 /*

@@ -1,0 +1,235 @@
+/*
+ * The Linux side of the platform seam (common/platform_linux.c) against
+ * the real kernel: peer credentials of a socket pair, TCP-MD5 keys that
+ * really decide whether a connection on the loopback comes up, key
+ * length limits, and binding to an address the host does not have.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "log.h"
+#include "platform.h"
+#include "tortie.h"
+#include "util.h"
+
+#define KEY		"tortie-md5-key"
+#define CONNECT_MS	500
+
+static void
+test_peer_cred(void **state)
+{
+	uid_t	 uid = (uid_t)-1;
+	gid_t	 gid = (gid_t)-1;
+	int	 sp[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sp), 0);
+	assert_int_equal(plat_peer_cred(sp[0], &uid, &gid), 0);
+	assert_int_equal(uid, geteuid());
+	assert_int_equal(gid, getegid());
+	close(sp[0]);
+	close(sp[1]);
+}
+
+static void
+test_peer_cred_not_socket(void **state)
+{
+	uid_t	 uid;
+	gid_t	 gid;
+	int	 p[2];
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(plat_peer_cred(p[0], &uid, &gid), -1);
+	assert_int_equal(errno, ENOTSOCK);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void
+test_md5_limits(void **state)
+{
+	struct bgpd_addr	 a;
+	char			 key[MD5_KEY_MAX + 1];
+	int			 fd;
+
+	(void)state;
+	memset(key, 'k', sizeof(key));
+	assert_int_equal(addr_parse("127.0.0.1", &a), 0);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(plat_tcp_md5(fd, &a, key, sizeof(key)), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(plat_tcp_md5(fd, &a, NULL, 4), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(plat_tcp_md5(fd, &a, key, MD5_KEY_MAX), 0);
+	/* Removing a key that is set works once; the second time: ENOENT. */
+	assert_int_equal(plat_tcp_md5(fd, &a, NULL, 0), 0);
+	assert_int_equal(plat_tcp_md5(fd, &a, NULL, 0), -1);
+	assert_int_equal(errno, ENOENT);
+	close(fd);
+}
+
+/* Listen on the loopback of af with key (or none); returns the port. */
+static int
+md5_listener(int af, const char *key, uint16_t *port)
+{
+	struct sockaddr_storage	 ss;
+	struct bgpd_addr	 lo;
+	socklen_t		 slen;
+	int			 fd;
+
+	assert_int_equal(addr_parse(af == AF_INET ? "127.0.0.1" : "::1", &lo),
+	    0);
+	addr_to_sockaddr(&lo, 0, &ss, &slen);
+	fd = socket(af, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	if (key != NULL)
+		assert_int_equal(plat_tcp_md5(fd, &lo, key, strlen(key)), 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&ss, slen), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	slen = sizeof(ss);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&ss, &slen), 0);
+	assert_int_equal(addr_from_sockaddr((struct sockaddr *)&ss, &lo,
+	    port), 0);
+	return fd;
+}
+
+/* Whether a connection with key (or none) to port comes up in time. */
+static int
+md5_connects(int af, const char *key, uint16_t port)
+{
+	struct sockaddr_storage	 ss;
+	struct bgpd_addr	 lo;
+	struct pollfd		 pfd;
+	socklen_t		 slen;
+	int			 fd, err = 0, up;
+
+	assert_int_equal(addr_parse(af == AF_INET ? "127.0.0.1" : "::1", &lo),
+	    0);
+	addr_to_sockaddr(&lo, port, &ss, &slen);
+	fd = socket(af, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_true(fd >= 0);
+	if (key != NULL)
+		assert_int_equal(plat_tcp_md5(fd, &lo, key, strlen(key)), 0);
+	if (connect(fd, (struct sockaddr *)&ss, slen) == 0) {
+		close(fd);
+		return 1;
+	}
+	assert_int_equal(errno, EINPROGRESS);
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	up = 0;
+	if (poll(&pfd, 1, CONNECT_MS) == 1) {
+		slen = sizeof(err);
+		assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_ERROR, &err,
+		    &slen), 0);
+		up = err == 0;
+	}
+	close(fd);
+	return up;
+}
+
+/*
+ * The key is really applied: the kernel drops the unsigned or wrongly
+ * signed SYN, and lets the rightly signed one through.
+ */
+static void
+md5_family(int af)
+{
+	uint16_t	 port;
+	int		 lfd;
+
+	lfd = md5_listener(af, KEY, &port);
+	assert_false(md5_connects(af, NULL, port));
+	assert_false(md5_connects(af, "another-key", port));
+	assert_true(md5_connects(af, KEY, port));
+	close(lfd);
+	lfd = md5_listener(af, NULL, &port);
+	assert_true(md5_connects(af, NULL, port));
+	close(lfd);
+}
+
+static void
+test_md5_v4(void **state)
+{
+	(void)state;
+	md5_family(AF_INET);
+}
+
+static void
+test_md5_v6(void **state)
+{
+	int	 fd;
+
+	(void)state;
+	/* Some test machines have no IPv6 loopback. */
+	if ((fd = socket(AF_INET6, SOCK_STREAM, 0)) == -1)
+		skip();
+	close(fd);
+	md5_family(AF_INET6);
+}
+
+/* An address of TEST-NET-1, which no test machine has. */
+static void
+test_freebind(void **state)
+{
+	struct sockaddr_storage	 ss;
+	struct bgpd_addr	 a;
+	socklen_t		 slen;
+	int			 fd, on = 0;
+
+	(void)state;
+	assert_int_equal(addr_parse("192.0.2.77", &a), 0);
+	addr_to_sockaddr(&a, 0, &ss, &slen);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&ss, slen), -1);
+	assert_int_equal(errno, EADDRNOTAVAIL);
+	close(fd);
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(plat_freebind(fd, AF_INET), 0);
+	slen = sizeof(on);
+	assert_int_equal(getsockopt(fd, IPPROTO_IP, IP_FREEBIND, &on, &slen),
+	    0);
+	assert_int_equal(on, 1);
+	addr_to_sockaddr(&a, 0, &ss, &slen);
+	assert_int_equal(bind(fd, (struct sockaddr *)&ss, slen), 0);
+	close(fd);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_peer_cred),
+		cmocka_unit_test(test_peer_cred_not_socket),
+		cmocka_unit_test(test_md5_limits),
+		cmocka_unit_test(test_md5_v4),
+		cmocka_unit_test(test_md5_v6),
+		cmocka_unit_test(test_freebind),
+	};
+
+	plat_proctitle_init(argc, argv);
+	setproctitle("test: platform");
+	log_init(1, 0);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
