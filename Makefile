@@ -13,12 +13,45 @@ DESTDIR ?=
 
 CC ?=		cc
 PKG_CONFIG ?=	pkg-config
-OS :=		$(shell uname -s)
 
-PKGS :=		libevent libevent_openssl libbsd-overlay yaml-0.1 libssl libcrypto
-ifeq ($(OS),Linux)
-PKGS +=		libseccomp libcap-ng
+# What every platform needs; the platform section adds its own.
+PKGS :=		libevent libevent_openssl yaml-0.1 libssl libcrypto
+
+# ======== Platform section ========
+# Everything that differs between operating systems is in this section,
+# and everything Linux-specific in its Linux part; the rest of this file
+# and every source file not named *_<os>.c is portable to the BSDs (with
+# gmake).  regress/integration/portability.t checks that.
+#
+# PLATFORM is uname -s in lower case; each directory builds its portable
+# files and its *_$(PLATFORM).c files (sandbox_linux.c, kr_linux.c, ...),
+# never another platform's.  Set it on the command line to see what
+# another system would build.
+PLATFORM :=	$(shell uname -s | tr A-Z a-z)
+PLATFORMS :=	linux freebsd openbsd netbsd dragonfly
+PLAT_CFLAGS :=
+DEPS_CMD =	@echo "make deps: install the libraries of PKGS by hand"
+INSTALL_USER =	@echo "make install: create the user _tortie by hand"
+
+# ======== Linux section: begin ========
+ifeq ($(PLATFORM),linux)
+# glibc shows pipe2, accept4 and the BSD extensions only with this.
+PLAT_CFLAGS :=	-D_GNU_SOURCE
+# libbsd brings what the BSDs' libc has (strlcpy, arc4random,
+# setproctitle, <sys/tree.h>); seccomp and cap-ng are the sandbox's.
+PKGS +=		libbsd-overlay libseccomp libcap-ng
+DEPS_CMD =	@sh mk/deps.sh
+INSTALL_USER =	if [ -z "$(DESTDIR)" ] && ! getent passwd _tortie \
+		    >/dev/null; then useradd --system --no-create-home \
+		    --home-dir /nonexistent --shell /usr/sbin/nologin \
+		    _tortie; fi
 endif
+# ======== Linux section: end ========
+
+plat_files =	$(foreach p,$(PLATFORMS),$(wildcard $(1)/*_$(p).c))
+srcs_of =	$(filter-out $(call plat_files,$(1)),$(wildcard $(1)/*.c)) \
+		$(wildcard $(1)/*_$(PLATFORM).c)
+# ======== End of the platform section ========
 
 PKG_CFLAGS :=	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS :=	$(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
@@ -28,7 +61,7 @@ WARNS :=	-Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 HARDEN :=	-D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 OPT ?=		-O2 -g
 CFLAGS ?=
-CFLAGS +=	-std=c11 $(OPT) $(WARNS) $(HARDEN) -D_GNU_SOURCE \
+CFLAGS +=	-std=c11 $(OPT) $(WARNS) $(HARDEN) $(PLAT_CFLAGS) \
 		-DLIBEXECDIR=\"$(LIBEXECDIR)\" -Icommon -Ikroute $(PKG_CFLAGS)
 LDFLAGS +=	-pie -Wl,-z,relro,-z,now
 LDLIBS +=	$(PKG_LIBS) -lm
@@ -40,16 +73,6 @@ CFLAGS +=	-fsanitize=address,undefined -fno-omit-frame-pointer \
 		-fno-sanitize-recover=undefined -Wno-error=format-truncation
 LDFLAGS +=	-fsanitize=address,undefined
 endif
-
-# Platform layer: *_linux.c on Linux, the portable files everywhere.
-ifeq ($(OS),Linux)
-PLAT :=		linux
-else
-PLAT :=		$(shell echo $(OS) | tr A-Z a-z)
-endif
-srcs_of =	$(filter-out $(wildcard $(1)/*_*linux.c $(1)/*_openbsd.c \
-		    $(1)/*_freebsd.c),$(wildcard $(1)/*.c)) \
-		$(wildcard $(1)/*_$(PLAT).c)
 
 # COMMON_EXCLUDE leaves files out (e.g. another module's work in progress).
 COMMON_EXCLUDE ?=
@@ -104,7 +127,7 @@ DEPFLAGS =	-MMD -MP
 .PHONY: all deps check asan install clean demo fuzz bench unit-tests lint
 
 deps:
-	@sh mk/deps.sh
+	$(DEPS_CMD)
 
 check: deps
 	$(MAKE) all
@@ -137,9 +160,7 @@ install: $(BINS)
 	[ -f $(DESTDIR)$(SYSCONFDIR)/tortie/tortie.yaml ] || \
 	    install -m 640 doc/tortie.yaml.example \
 	    $(DESTDIR)$(SYSCONFDIR)/tortie/tortie.yaml
-	if [ -z "$(DESTDIR)" ] && ! getent passwd _tortie >/dev/null; then \
-	    useradd --system --no-create-home --home-dir /nonexistent \
-	    --shell /usr/sbin/nologin _tortie; fi
+	$(INSTALL_USER)
 
 clean:
 	rm -f $(BINS) $(LIBTORTIE) $(PROC_LIBS) $(UNIT_BINS)
