@@ -35,10 +35,15 @@ PATTERNS='#[[:space:]]*include[[:space:]]*<(linux|asm|gnu)/
 \b(O_PATH|O_TMPFILE|O_NOATIME|MAP_POPULATE|MAP_LOCKED|MREMAP_[A-Z_]+|mremap|F_SETPIPE_SZ|CLOCK_BOOTTIME|CLOCK_MONOTONIC_RAW)\b
 \b(__linux__|__linux|linux|__GLIBC__|__GLIBC_MINOR__|__USE_GNU)\b'
 
-# strip FILE: the file with comments, string and character literals
-# blanked (line count kept), so that prose never trips the scanner.
+# Linux-only paths, matched in string literals (comments blanked).
+PATHS='"/(proc|sys)/
+"/dev/(shm|mqueue|net/tun)\b'
+
+# strip FILE [KEEP]: the file with comments, string and character
+# literals blanked (line count kept), so that prose never trips the
+# scanner; with KEEP 1 the string literals stay.
 strip() {
-	awk '
+	awk -v keep="${2:-0}" '
 	BEGIN { st = 0 }	# 0 code, 1 block comment, 2 string, 3 char
 	{
 		out = ""; n = length($0); i = 1
@@ -48,15 +53,19 @@ strip() {
 				if (d == "*/") { st = 0; out = out "  "; i += 2 }
 				else { out = out " "; i++ }
 			} else if (st == 2 || st == 3) {
-				if (c == "\\") { out = out "  "; i += 2; continue }
+				kc = keep && st == 2
+				if (c == "\\") {
+					out = out (kc ? d : "  "); i += 2
+					continue
+				}
 				if ((st == 2 && c == "\"") ||
 				    (st == 3 && c == "\047"))
 					st = 0
-				out = out " "; i++
+				out = out (kc ? c : " "); i++
 			} else if (d == "/*") { st = 1; out = out "  "; i += 2 }
 			else if (d == "//") { i = n + 1 }
 			else if (c == "\"" && out !~ /^[ \t]*#[ \t]*include/) {
-				st = 2; out = out " "; i++
+				st = 2; out = out (keep ? c : " "); i++
 			} else if (c == "\047") { st = 3; out = out " "; i++ }
 			else { out = out c; i++ }
 		}
@@ -87,17 +96,20 @@ portable_files() {
 # the portable files under the directories (relative to the cwd).
 scan() {
 	for _f in $(portable_files "$@"); do
-		strip "$_f" >"$SCAN_TMP"
-		grep -nE -f "$PAT_FILE" "$SCAN_TMP" |
-		    sed "s|^\([0-9]*\):[[:space:]]*|$_f:\1: |"
+		{
+			strip "$_f" | grep -nE -f "$PAT_FILE"
+			strip "$_f" 1 | grep -nE -f "$PATH_FILE"
+		} | sed "s|^\([0-9]*\):[[:space:]]*|$_f:\1: |" |
+		    sort -t: -k2,2n -u
 	done
 }
 
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-SCAN_TMP=$W/stripped
 PAT_FILE=$W/patterns
+PATH_FILE=$W/paths
 printf '%s\n' "$PATTERNS" >"$PAT_FILE"
+printf '%s\n' "$PATHS" >"$PATH_FILE"
 
 # 1. The scanner finds planted constructs, at the right lines, and only
 #    those in code.
@@ -121,6 +133,8 @@ f(int fd)
 #endif
 	return (int)s[0] + '"' + epoll_create1(0);
 }
+/* Linux has /proc/self/exe; "/proc/self/exe" in a comment is prose. */
+static const char *exe = "/proc/self/exe";
 EOF
 cat >"$W/plant/bgpd/planted_linux.c" <<'EOF'
 #include <linux/tcp.h>
@@ -132,7 +146,7 @@ cat >"$W/plant/bgpd/clean.c" <<'EOF'
 int attr_clone(int linux_x) { return accept4(linux_x, 0, 0, SOCK_CLOEXEC); }
 EOF
 got=$(cd "$W/plant" && scan bgpd | cut -d: -f1,2 | tr '\n' ' ')
-is "$got" "bgpd/planted.c:3 bgpd/planted.c:4 bgpd/planted.c:9 bgpd/planted.c:11 bgpd/planted.c:12 bgpd/planted.c:13 bgpd/planted.c:14 bgpd/planted.c:15 bgpd/planted.c:17 " \
+is "$got" "bgpd/planted.c:3 bgpd/planted.c:4 bgpd/planted.c:9 bgpd/planted.c:11 bgpd/planted.c:12 bgpd/planted.c:13 bgpd/planted.c:14 bgpd/planted.c:15 bgpd/planted.c:17 bgpd/planted.c:20 " \
     "self-check: the scanner finds planted constructs by file:line, not in comments, strings, *_linux.c or longer names"
 
 # 2. The tree's portable sources.
