@@ -179,7 +179,10 @@ test_source(void **state)
 	assert_int_equal(sn.announced, 1);
 }
 
-/* Routes carry no interface: an interface condition never holds. */
+/*
+ * Without kroute's interface view routes carry no interface: an
+ * interface condition never holds (test_rde_nexthop.c has the view).
+ */
 static void
 test_interface(void **state)
 {
