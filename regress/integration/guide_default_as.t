@@ -16,17 +16,6 @@ lab_resources $N
 lab_tor_start
 lab_start 1 2 3
 
-TORNET="198.18.254.0/24 via 198.18.0.254"
-
-# mesh I AS: node I's mesh sessions (IPv4 and IPv6), every node in AS.
-mesh() {
-	for j in $(seq $N); do
-		[ "$j" = "$1" ] && continue
-		echo "Mesh_198_18_0_$j node-to-node mesh Established $2"
-		echo "Mesh_2001_db8__$j node-to-node mesh Established $2"
-	done
-}
-
 # local_as I: the local AS of node I's sessions, once each.
 local_as() {
 	lab_ctl "$1" show neighbors -o json | jq -r '.[].localAS' | sort -u
@@ -56,7 +45,7 @@ YAML
 lab_tortiectl apply -f "$LAB_DIR/global.yaml" >/dev/null
 ok $? "global BGPPeer to the ToR applied"
 for i in 1 2 3; do
-	lab_wait_sessions $i "$(mesh $i 64512
+	lab_wait_sessions $i "$(lab_mesh $i 64512
 	    echo "Global_198_18_0_254 global Established 64567")" 30
 	ok $? "node$i: mesh in AS 64512 and the ToR"
 done
@@ -67,7 +56,7 @@ ok $? "the guide's patch: default asNumber 64513"
 is "$(lab_tortiectl plan --node node2 -o json | jq .asNumber)" 64513 \
     "node2's plan: AS 64513"
 for i in 1 2 3; do
-	lab_wait_text "node$i's mesh sessions" "$(mesh $i 64513)" 30 \
+	lab_wait_text "node$i's mesh sessions" "$(lab_mesh $i 64513)" 30 \
 	    sh -c "'$TOP/ctl/tortiectl' -s '$LAB_DIR/node$i.sock' show \
 	    neighbors -o json | jq -r '.[] | select(.group == \"mesh\") |
 	    \"\\(.name) \\(.type) \\(.state) \\(.peerAS)\"' | LC_ALL=C sort"
@@ -83,7 +72,7 @@ ok $? "node1: the ToR, still expecting AS 64512, refuses the session"
 LAB_NODE_AS=64513
 lab_tor_reconfigure
 for i in 1 2 3; do
-	lab_wait_sessions $i "$(mesh $i 64513
+	lab_wait_sessions $i "$(lab_mesh $i 64513
 	    echo "Global_198_18_0_254 global Established 64567")" 60
 	ok $? "node$i: the ToR takes AS 64513"
 done
@@ -93,7 +82,7 @@ node3" 20 tor_established
 ok $? "the ToR: established with every node"
 
 for i in 1 2 3; do
-	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3; echo "$TORNET")" 20
+	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3; echo "$LAB_TORNET")" 20
 	ok $? "node$i: the other blocks and the ToR's network"
 done
 lab_wait_routes tor "198.18.254.0/24 dev tor0

@@ -16,23 +16,13 @@ lab_tor_start
 lab_start 1 2 3
 
 GLOBAL="Global_198_18_0_254 global Established 64567"
-TORNET="198.18.254.0/24 via 198.18.0.254"
-
-# mesh I: node I's mesh sessions (IPv4 and IPv6) with the other nodes.
-mesh() {
-	for j in $(seq $N); do
-		[ "$j" = "$1" ] && continue
-		echo "Mesh_198_18_0_$j node-to-node mesh Established 64512"
-		echo "Mesh_2001_db8__$j node-to-node mesh Established 64512"
-	done
-}
 
 tor_established() {
 	lab_tor_sessions | grep -c ' Established$'
 }
 
 for i in 1 2 3; do
-	lab_wait_sessions $i "$(mesh $i)" 30
+	lab_wait_sessions $i "$(lab_mesh $i)" 30
 	ok $? "node$i: the default mesh, nothing else"
 done
 is "$(tor_established)" 0 "the ToR has no session before the BGPPeer"
@@ -50,7 +40,7 @@ lab_tortiectl apply -f "$LAB_DIR/global.yaml" >/dev/null
 ok $? "the guide's global BGPPeer applied"
 
 for i in 1 2 3; do
-	lab_wait_sessions $i "$(mesh $i; echo "$GLOBAL")" 30
+	lab_wait_sessions $i "$(lab_mesh $i; echo "$GLOBAL")" 30
 	ok $? "node$i: mesh sessions and Global_198_18_0_254 (AS 64567)"
 done
 groups=$(for i in 1 2 3; do
@@ -64,7 +54,7 @@ node3 Established" 20 lab_tor_sessions
 ok $? "the ToR: a session with every node"
 
 for i in 1 2 3; do
-	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3; echo "$TORNET")" 20
+	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3; echo "$LAB_TORNET")" 20
 	ok $? "node$i: the other blocks and the ToR's network in the kernel"
 done
 lab_wait_routes tor "198.18.254.0/24 dev tor0
@@ -114,7 +104,7 @@ sleep 1
 lab_tortiectl delete bgppeer my-global-peer >/dev/null
 ok $? "the global BGPPeer deleted"
 for i in 1 2 3; do
-	lab_wait_sessions $i "$(mesh $i; echo "$NODE")" 20
+	lab_wait_sessions $i "$(lab_mesh $i; echo "$NODE")" 20
 	ok $? "node$i: mesh sessions and Node_198_18_0_254"
 done
 wait "$p1" "$p3"
@@ -135,7 +125,7 @@ done
 lab_tortiectl delete bgppeer tor-nodes >/dev/null
 ok $? "the node-specific BGPPeer deleted"
 for i in 1 2 3; do
-	lab_wait_sessions $i "$(mesh $i)" 20
+	lab_wait_sessions $i "$(lab_mesh $i)" 20
 	ok $? "node$i: back to the mesh alone"
 done
 for i in 1 2 3; do

@@ -19,15 +19,6 @@ lab_start 1 2 3
 
 MESHOFF='{"spec": {"nodeToNodeMeshEnabled": false}}'
 
-# mesh I: node I's mesh sessions (IPv4 and IPv6) with the other nodes.
-mesh() {
-	for j in $(seq $N); do
-		[ "$j" = "$1" ] && continue
-		echo "Mesh_198_18_0_$j node-to-node mesh Established 64512"
-		echo "Mesh_2001_db8__$j node-to-node mesh Established 64512"
-	done
-}
-
 # draining I: node I's sessions that are draining, as "name state".
 draining() {
 	lab_ctl "$1" show neighbors -o json |
@@ -48,7 +39,7 @@ dssum() {
 }
 
 for i in $(seq $N); do
-	lab_wait_sessions $i "$(mesh $i)" 30
+	lab_wait_sessions $i "$(lab_mesh $i)" 30
 	ok $? "node$i: the default mesh"
 	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3)" 20
 	ok $? "node$i: the other nodes' blocks"
@@ -80,7 +71,7 @@ is "$(neighbors_digest)" "$before" "dry run: no node touched a session"
 lab_tortiectl patch bgpconfiguration default -p "$MESHOFF" >/dev/null
 ok $? "the mesh disabled"
 for i in $(seq $N); do
-	lab_wait_text "node$i's draining sessions" "$(mesh $i |
+	lab_wait_text "node$i's draining sessions" "$(lab_mesh $i |
 	    awk '{ print $1, "Established" }')" 10 draining $i
 	ok $? "node$i: the mesh sessions are kept, draining, for now"
 done
@@ -127,7 +118,7 @@ lab_tortiectl patch bgpconfiguration default \
     -p '{"spec": {"nodeToNodeMeshEnabled": true}}' >/dev/null
 ok $? "the mesh enabled again"
 for i in $(seq $N); do
-	lab_wait_sessions $i "$(mesh $i)" 30
+	lab_wait_sessions $i "$(lab_mesh $i)" 30
 	ok $? "node$i: the mesh is back"
 	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3)" 20
 	ok $? "node$i: the blocks are back"

@@ -17,23 +17,6 @@ lab_tor_start
 lab_start 1 2 3
 
 GLOBAL="Global_198_18_0_254 global Established 64567"
-TORNET="198.18.254.0/24 via 198.18.0.254"
-
-# mesh I: node I's mesh sessions (IPv4 and IPv6), with each peer's AS
-# taken from AS_<j> (default 64512).
-mesh() {
-	for j in $(seq $N); do
-		[ "$j" = "$1" ] && continue
-		eval "as=\${AS_$j:-64512}"
-		echo "Mesh_198_18_0_$j node-to-node mesh Established $as"
-		echo "Mesh_2001_db8__$j node-to-node mesh Established $as"
-	done
-}
-
-since_of() {
-	lab_ctl "$1" show neighbors -o json |
-	    jq -r --arg n "$2" '.[] | select(.name == $n) | .since'
-}
 
 tor_established() {
 	lab_tor_sessions | awk '$2 == "Established" { print $1 }'
@@ -57,21 +40,21 @@ YAML
 lab_tortiectl apply -f "$LAB_DIR/global.yaml" >/dev/null
 ok $? "global BGPPeer to the ToR applied"
 for i in 1 2 3; do
-	lab_wait_sessions $i "$(mesh $i; echo "$GLOBAL")" 30
+	lab_wait_sessions $i "$(lab_mesh $i; echo "$GLOBAL")" 30
 	ok $? "node$i: mesh in AS 64512 and the ToR"
 done
-before=$(since_of 2 Mesh_198_18_0_3)
+before=$(lab_since 2 Mesh_198_18_0_3)
 sleep 1
 
 lab_tortiectl patch node node1 -p '{"spec": {"bgp": {"asNumber": "64514"}}}' \
     >/dev/null
 ok $? "the guide's patch: node1 in AS 64514"
-AS_1=64514
+LAB_NODE_AS_1=64514
 for i in 2 3; do
-	lab_wait_sessions $i "$(mesh $i; echo "$GLOBAL")" 30
+	lab_wait_sessions $i "$(lab_mesh $i; echo "$GLOBAL")" 30
 	ok $? "node$i: node1 now a peer in AS 64514, the rest as before"
 done
-lab_wait_text "node1's mesh sessions" "$(mesh 1)" 30 sh -c \
+lab_wait_text "node1's mesh sessions" "$(lab_mesh 1)" 30 sh -c \
     "'$TOP/ctl/tortiectl' -s '$LAB_DIR/node1.sock' show neighbors -o json |
     jq -r '.[] | select(.group == \"mesh\") |
     \"\\(.name) \\(.type) \\(.state) \\(.peerAS)\"' | LC_ALL=C sort"
@@ -84,12 +67,12 @@ ok $? "node2: its session with node1 is eBGP"
 grep -q 'Mesh_198_18_0_2: session established (hold [0-9]*, eBGP AS 64512)' \
     "$LAB_DIR/node1.log"
 ok $? "node1: its session with node2 is eBGP"
-is "$(since_of 2 Mesh_198_18_0_3)" "$before" \
+is "$(lab_since 2 Mesh_198_18_0_3)" "$before" \
     "node2's session with node3 (both still AS 64512) was not touched"
 
 LAB_NODE_AS_1=64514
 lab_tor_reconfigure
-lab_wait_sessions 1 "$(mesh 1; echo "$GLOBAL")" 60
+lab_wait_sessions 1 "$(lab_mesh 1; echo "$GLOBAL")" 60
 ok $? "node1: the ToR takes AS 64514"
 lab_wait_text "the ToR's established sessions" "node1
 node2
@@ -97,7 +80,7 @@ node3" 20 tor_established
 ok $? "the ToR: established with every node"
 
 for i in 1 2 3; do
-	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3; echo "$TORNET")" 20
+	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3; echo "$LAB_TORNET")" 20
 	ok $? "node$i: every other block via its node, and the ToR's network"
 done
 lab_wait_routes tor "198.18.254.0/24 dev tor0

@@ -18,26 +18,16 @@ lab_tor_start
 lab_start 1 2 3 4
 
 TOR="Node_198_18_0_254 node specific Established 64567"
-TORNET="198.18.254.0/24 via 198.18.0.254"
-
-# mesh I: node I's mesh sessions (IPv4 and IPv6) with the other nodes.
-mesh() {
-	for j in $(seq $N); do
-		[ "$j" = "$1" ] && continue
-		echo "Mesh_198_18_0_$j node-to-node mesh Established 64512"
-		echo "Mesh_2001_db8__$j node-to-node mesh Established 64512"
-	done
-}
 
 # peers_tor I...: nodes I... peer with the ToR, the others do not.  The
 # nodes that gain something are waited for first, so that a node that
 # should not change is not seen before the change reached it.
 peers_tor() {
 	for i in "$@"; do
-		lab_wait_sessions $i "$(mesh $i; echo "$TOR")" 30
+		lab_wait_sessions $i "$(lab_mesh $i; echo "$TOR")" 30
 		ok $? "node$i: mesh sessions and Node_198_18_0_254"
 		lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3 4
-		    echo "$TORNET")" 20
+		    echo "$LAB_TORNET")" 20
 		ok $? "node$i: the ToR's network in the kernel"
 	done
 	sleep 1
@@ -46,7 +36,7 @@ peers_tor() {
 		*" $i "*)
 			continue ;;
 		esac
-		lab_wait_sessions $i "$(mesh $i)" 30
+		lab_wait_sessions $i "$(lab_mesh $i)" 30
 		ok $? "node$i: the mesh alone, no ToR"
 		lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3 4)" 20
 		ok $? "node$i: no route to the ToR's network"
@@ -60,13 +50,8 @@ tor_established() {
 	lab_tor_sessions | awk '$2 == "Established" { print $1 }'
 }
 
-since_of() {
-	lab_ctl "$1" show neighbors -o json |
-	    jq -r --arg n "$2" '.[] | select(.name == $n) | .since'
-}
-
 for i in $(seq $N); do
-	lab_wait_sessions $i "$(mesh $i)" 30
+	lab_wait_sessions $i "$(lab_mesh $i)" 30
 	ok $? "node$i: the default mesh"
 done
 
@@ -114,7 +99,7 @@ g=$(lab_ctl 2 show neighbors -o json |
 is "$g" "rack1-tor" "node2's ToR session is in the group rack1-tor"
 
 # node3 joins rack-1, and leaves it again.
-before=$(since_of 1 Node_198_18_0_254)
+before=$(lab_since 1 Node_198_18_0_254)
 sleep 1
 lab_tortiectl label node node3 rack=rack-1 --overwrite >/dev/null
 ok $? "node3 relabelled rack-1"
@@ -122,7 +107,7 @@ peers_tor 1 2 3
 lab_tortiectl label node node3 rack=rack-2 --overwrite >/dev/null
 ok $? "node3 relabelled rack-2"
 peers_tor 1 2
-is "$(since_of 1 Node_198_18_0_254)" "$before" \
+is "$(lab_since 1 Node_198_18_0_254)" "$before" \
     "node1's ToR session was not touched by node3's moves"
 
 done_testing

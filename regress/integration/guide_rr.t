@@ -25,17 +25,6 @@ lab_start 1 2 3 4 5 6
 
 ALL=$(seq $N)
 
-# mesh I J...: node I's mesh sessions (IPv4 and IPv6) with nodes J...
-mesh() {
-	_i=$1
-	shift
-	for j in "$@"; do
-		[ "$j" = "$_i" ] && continue
-		echo "Mesh_198_18_0_$j node-to-node mesh Established 64512"
-		echo "Mesh_2001_db8__$j node-to-node mesh Established 64512"
-	done
-}
-
 # nodes I J...: node I's node-specific sessions with nodes J...
 nodes() {
 	_i=$1
@@ -73,7 +62,7 @@ all_routes() {
 }
 
 for i in $ALL; do
-	lab_wait_sessions $i "$(mesh $i $ALL)" 30
+	lab_wait_sessions $i "$(lab_mesh $i - $ALL)" 30
 	ok $? "node$i: the default mesh"
 done
 
@@ -99,7 +88,7 @@ ok $? "BGPPeer peer-with-route-reflectors applied"
 lab_wait_sessions 1 "$(nodes 1 $ALL)" 30
 ok $? "node1 (reflector): out of the mesh, a session with every other node"
 for i in 2 3 4 5 6; do
-	lab_wait_sessions $i "$(mesh $i 2 3 4 5 6; nodes $i 1)" 30
+	lab_wait_sessions $i "$(lab_mesh $i - 2 3 4 5 6; nodes $i 1)" 30
 	ok $? "node$i: mesh without node1, and node1 as a node specific peer"
 done
 lab_wait_text "node1's plan" "$(for j in 2 3 4 5 6; do

@@ -21,16 +21,6 @@ lab_tor_start
 lab_start 1 2 3 4
 
 GLOBAL="Global_198_18_0_254 global Established 64567"
-TORNET="198.18.254.0/24 via 198.18.0.254"
-
-# mesh I: node I's mesh sessions (IPv4 and IPv6) with the other nodes.
-mesh() {
-	for j in $(seq $N); do
-		[ "$j" = "$1" ] && continue
-		echo "Mesh_198_18_0_$j node-to-node mesh Established 64512"
-		echo "Mesh_2001_db8__$j node-to-node mesh Established 64512"
-	done
-}
 
 # digest I: node I's sessions with when they came up and their flaps.
 digest() {
@@ -75,9 +65,9 @@ YAML
 lab_tortiectl apply -f "$LAB_DIR/global.yaml" >/dev/null
 ok $? "global BGPPeer to the ToR applied"
 for i in $(seq $N); do
-	lab_wait_sessions $i "$(mesh $i; echo "$GLOBAL")" 30
+	lab_wait_sessions $i "$(lab_mesh $i; echo "$GLOBAL")" 30
 	ok $? "node$i: mesh and ToR sessions up"
-	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3 4; echo "$TORNET")" 20
+	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3 4; echo "$LAB_TORNET")" 20
 	ok $? "node$i: every block and the ToR's network"
 done
 lab_wait_text "the ToR's sessions" "$(for i in $(seq $N); do
@@ -237,7 +227,7 @@ for i in $(seq $N); do
 	    "node$i: no session left Established during the storm"
 	is "$(grep -c '^Deleted' "$LAB_DIR/monitor$i.txt")" 0 \
 	    "node$i: no kernel route deleted during the storm"
-	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3 4; echo "$TORNET")" 5
+	lab_wait_routes "n$i" "$(lab_blocks $i 1 2 3 4; echo "$LAB_TORNET")" 5
 	ok $? "node$i: the same routes after the storm"
 	grep -Eq 'killed by signal|exited with status [1-9]|restarting sessiond|died|fatal' \
 	    "$LAB_DIR/node$i.log"

@@ -354,6 +354,36 @@ lab_sessions() {
 	    LC_ALL=C sort
 }
 
+# The ToR's own network as the nodes' kernels show it.
+LAB_TORNET="198.18.254.0/24 via 198.18.0.254"
+
+# lab_mesh I [AS [J...]]: node I's mesh sessions (IPv4 and IPv6) with
+# nodes J... (default: every lab node) as lab_sessions prints them.  The
+# peers' AS: AS, or with AS empty or "-" each node's LAB_NODE_AS_<j>,
+# LAB_NODE_AS, 64512.
+lab_mesh() {
+	_i=$1
+	_as=${2:-}
+	[ $# -ge 2 ] && shift 2 || shift $#
+	[ $# -gt 0 ] || set -- $(seq "$LAB_N")
+	for _j in "$@"; do
+		[ "$_j" = "$_i" ] && continue
+		if [ -z "$_as" ] || [ "$_as" = - ]; then
+			eval "_a=\${LAB_NODE_AS_$_j:-\${LAB_NODE_AS:-64512}}"
+		else
+			_a=$_as
+		fi
+		echo "Mesh_198_18_0_$_j node-to-node mesh Established $_a"
+		echo "Mesh_2001_db8__$_j node-to-node mesh Established $_a"
+	done
+}
+
+# lab_since I NAME: when node I's session NAME came up (its "since").
+lab_since() {
+	lab_ctl "$1" show neighbors -o json |
+	    jq -r --arg n "$2" '.[] | select(.name == $n) | .since'
+}
+
 # lab_wait_sessions I EXPECTED SECONDS: node I's sessions are exactly
 # EXPECTED (lines as lab_sessions prints them, in any order).
 lab_wait_sessions() {
