@@ -37,9 +37,12 @@ struct listener {
 static struct listener	 listeners[LISTEN_MAX];
 static int		 nlisteners;
 static uint64_t		 unknown_logged;
+static uint64_t		 gtsm_logged;
 
 static void	 listen_accept(evutil_socket_t, short, void *);
 static int	 listen_one(const struct bgpd_addr *, uint16_t);
+static int	 listen_gtsm(int, const struct bgpd_addr *,
+		    const struct bgpd_peer *);
 
 static int
 listen_one(const struct bgpd_addr *a, uint16_t port)
@@ -71,6 +74,10 @@ listen_one(const struct bgpd_addr *a, uint16_t port)
 		    sizeof(ttl));
 	} else
 		setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+	/* GTSM peers: their SYN's TTL is checked after accept. */
+	if (plat_syn_save(fd) == -1)
+		log_warn("listen: keeping SYN headers (GTSM checks the first "
+		    "segment's TTL only with them)");
 	/* NodeIP mode binds to an address that may come up later. */
 	(void)plat_freebind(fd, ss.ss_family);
 	if (bind(fd, (struct sockaddr *)&ss, slen) == -1 ||
@@ -181,6 +188,48 @@ listen_accept(evutil_socket_t lfd, short ev, void *arg)
 		close(fd);
 		return;
 	}
+	if (listen_gtsm(fd, &remote, p) == -1) {
+		close(fd);
+		return;
+	}
 	/* The descriptor is passed on, or closed, either way. */
 	peers_pass_conn(p, fd);
+}
+
+/*
+ * GTSM (RFC 5082) from the first segment on: sessiond sets the session's
+ * minimum TTL, but only once it has the connection, and the segments
+ * that arrived before (the SYN, maybe the OPEN) were never checked.  The
+ * SYN's TTL, which the kernel kept for us, says whether the connection
+ * came from within the peer's hops; set the minimum here at once too.
+ * Without a kept SYN (a SYN cookie under a flood) the minimum TTL alone
+ * guards the session.
+ */
+static int
+listen_gtsm(int fd, const struct bgpd_addr *remote, const struct bgpd_peer *p)
+{
+	char		 buf[ADDRSTRLEN];
+	int		 ttl, min;
+	uint64_t	 now;
+
+	if (p->conf.ttl_security == 0)
+		return 0;
+	min = 256 - p->conf.ttl_security;
+	if ((ttl = plat_syn_ttl(fd)) >= 0 && ttl < min) {
+		now = mono_ms();
+		if (now - gtsm_logged > UNKNOWN_LOG_MS) {
+			log_warnx("connection from %s: TTL %d, below the %d "
+			    "that ttlSecurity %u allows, closed (logged once "
+			    "a minute)", addr_ntop(remote, buf, sizeof(buf)),
+			    ttl, min, p->conf.ttl_security);
+			gtsm_logged = now;
+		}
+		return -1;
+	}
+	if (plat_min_ttl(fd, remote->af, min) == -1) {
+		log_warn("connection from %s: minimum TTL",
+		    addr_ntop(remote, buf, sizeof(buf)));
+		return -1;
+	}
+	return 0;
 }

@@ -37,6 +37,26 @@ int	plat_tcp_md5(int, const struct bgpd_addr *, const char *, size_t);
 int	plat_freebind(int, int);
 
 /*
+ * Generalized TTL security (RFC 5082): drop the segments of a connected
+ * socket of family af that arrive with fewer than min hops left.
+ */
+int	plat_min_ttl(int, int, int);
+
+/*
+ * Keep the header of each connection's SYN on a listening socket, so
+ * that plat_syn_ttl() can tell how many hops the connection's first
+ * segment had left: the minimum TTL set after accept(2) cannot.
+ */
+int	plat_syn_save(int);
+
+/*
+ * The TTL (hop limit) of the SYN that opened an accepted connection, or
+ * -1 when the kernel kept none (the listener did not ask, or the
+ * connection came through a SYN cookie).  Once per connection.
+ */
+int	plat_syn_ttl(int);
+
+/*
  * Prepare for setproctitle(3), which may need to move the environment
  * out of the way of argv first; call it first thing in main().
  */

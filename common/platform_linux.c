@@ -73,3 +73,39 @@ plat_proctitle_init(int argc, char **argv)
 {
 	setproctitle_init(argc, argv, environ);
 }
+
+int
+plat_min_ttl(int fd, int af, int min)
+{
+	if (af == AF_INET6)
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_MINHOPCOUNT, &min,
+		    sizeof(min));
+	return setsockopt(fd, IPPROTO_IP, IP_MINTTL, &min, sizeof(min));
+}
+
+int
+plat_syn_save(int fd)
+{
+	int	 on = 1;
+
+	return setsockopt(fd, IPPROTO_TCP, TCP_SAVE_SYN, &on, sizeof(on));
+}
+
+/*
+ * TCP_SAVED_SYN hands out the SYN's network and TCP headers once, and
+ * nothing (length 0) when none was kept.
+ */
+int
+plat_syn_ttl(int fd)
+{
+	uint8_t		 hdr[256];
+	socklen_t	 len = sizeof(hdr);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_SAVED_SYN, hdr, &len) == -1)
+		return -1;
+	if (len >= 20 && hdr[0] >> 4 == 4)
+		return hdr[8];
+	if (len >= 40 && hdr[0] >> 4 == 6)
+		return hdr[7];
+	return -1;
+}

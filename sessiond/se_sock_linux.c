@@ -40,17 +40,10 @@ se_sock_ttl(int fd, int af, uint8_t hops)
 		if (setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
 		    sizeof(ttl)) == -1)
 			return -1;
-		if (hops > 0 && setsockopt(fd, IPPROTO_IPV6,
-		    IPV6_MINHOPCOUNT, &min, sizeof(min)) == -1)
-			return -1;
-		return 0;
-	}
-	if (setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) == -1)
+	} else if (setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl,
+	    sizeof(ttl)) == -1)
 		return -1;
-	if (hops > 0 && setsockopt(fd, IPPROTO_IP, IP_MINTTL, &min,
-	    sizeof(min)) == -1)
-		return -1;
-	return 0;
+	return hops > 0 ? plat_min_ttl(fd, af, min) : 0;
 }
 
 /* Mark the traffic as network control (CS6), as routers do; best effort. */

@@ -2,7 +2,8 @@
  * The Linux side of the platform seam (common/platform_linux.c) against
  * the real kernel: peer credentials of a socket pair, TCP-MD5 keys that
  * really decide whether a connection on the loopback comes up, key
- * length limits, and binding to an address the host does not have.
+ * length limits, binding to an address the host does not have, and the
+ * TTL of an accepted connection's SYN (GTSM).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -216,6 +217,58 @@ test_freebind(void **state)
 	close(fd);
 }
 
+/*
+ * GTSM: the TTL of an accepted connection's SYN is what the client sent
+ * with (the loopback does not count a hop), once; the minimum TTL takes.
+ */
+static void
+syn_ttl_family(int af)
+{
+	struct sockaddr_storage	 ss;
+	struct bgpd_addr	 lo;
+	socklen_t		 slen;
+	uint16_t		 port;
+	int			 lfd, cfd, afd, ttl = 77;
+
+	lfd = md5_listener(af, NULL, &port);
+	assert_int_equal(plat_syn_save(lfd), 0);
+	assert_int_equal(addr_parse(af == AF_INET ? "127.0.0.1" : "::1", &lo),
+	    0);
+	addr_to_sockaddr(&lo, port, &ss, &slen);
+	cfd = socket(af, SOCK_STREAM, 0);
+	assert_true(cfd >= 0);
+	if (af == AF_INET6)
+		assert_int_equal(setsockopt(cfd, IPPROTO_IPV6,
+		    IPV6_UNICAST_HOPS, &ttl, sizeof(ttl)), 0);
+	else
+		assert_int_equal(setsockopt(cfd, IPPROTO_IP, IP_TTL, &ttl,
+		    sizeof(ttl)), 0);
+	assert_int_equal(connect(cfd, (struct sockaddr *)&ss, slen), 0);
+	afd = accept(lfd, NULL, NULL);
+	assert_true(afd >= 0);
+	assert_int_equal(plat_syn_ttl(afd), 77);
+	assert_int_equal(plat_syn_ttl(afd), -1);
+	assert_int_equal(plat_min_ttl(afd, af, 255), 0);
+	assert_int_equal(plat_syn_ttl(cfd), -1);
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
+static void
+test_syn_ttl_v4(void **state)
+{
+	(void)state;
+	syn_ttl_family(AF_INET);
+}
+
+static void
+test_syn_ttl_v6(void **state)
+{
+	(void)state;
+	syn_ttl_family(AF_INET6);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -226,6 +279,8 @@ main(int argc, char *argv[])
 		cmocka_unit_test(test_md5_v4),
 		cmocka_unit_test(test_md5_v6),
 		cmocka_unit_test(test_freebind),
+		cmocka_unit_test(test_syn_ttl_v4),
+		cmocka_unit_test(test_syn_ttl_v6),
 	};
 
 	plat_proctitle_init(argc, argv);
