@@ -173,3 +173,5 @@ print-cflags:
 	@echo $(CFLAGS)
 print-libs:
 	@echo $(LDFLAGS) $(CMOCKA_LIBS) $(LDLIBS)
+print-common-srcs:
+	@echo $(COMMON_SRCS)
