@@ -296,7 +296,7 @@ main(int argc, char *argv[])
 	proc_start_core();
 	/* The mesh is on by default; the plan decides from here on. */
 	proc_group_add("mesh");
-	setproctitle("-tortied: parent");
+	plat_setproctitle("tortied: parent");
 	log_info("started, node %s", td->conf.node_name);
 	config_reload();
 

@@ -105,10 +105,10 @@ child_init(struct child_ctx *c, enum tortie_role role, int argc, char **argv)
 
 		snprintf(pname, sizeof(pname), "sessiond %s", c->name);
 		log_procname(pname);
-		setproctitle("-tortie: sessiond %s", c->name);
+		plat_setproctitle("tortie: sessiond %s", c->name);
 	} else {
 		log_procname(role_name(role));
-		setproctitle("-tortie: %s", role_name(role));
+		plat_setproctitle("tortie: %s", role_name(role));
 	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);

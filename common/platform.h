@@ -57,9 +57,13 @@ int	plat_syn_save(int);
 int	plat_syn_ttl(int);
 
 /*
- * Prepare for setproctitle(3), which may need to move the environment
- * out of the way of argv first; call it first thing in main().
+ * The process title that ps(1) shows: plat_proctitle_init() first thing
+ * in main() (it may move argv's strings elsewhere: use argv only after
+ * it), then plat_setproctitle() at will.  The title is the whole of it,
+ * no program name in front.
  */
 void	plat_proctitle_init(int, char **);
+void	plat_setproctitle(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2)));
 
 #endif

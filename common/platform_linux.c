@@ -8,13 +8,13 @@
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "platform.h"
 #include "util.h"
-
-extern char **environ;
 
 /* Linux answers with SO_PEERCRED; the BSDs have getpeereid() instead. */
 int
@@ -67,11 +67,47 @@ plat_freebind(int fd, int af)
 	return setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &on, sizeof(on));
 }
 
-/* libbsd's setproctitle() needs argv and the environment handed over. */
+/*
+ * The title lives where argv's strings were: Linux shows a process's
+ * command line from that memory.  libbsd's setproctitle() leaves a "."
+ * and padding after the title (it marks the original end of argv so that
+ * the kernel reads on), so the title is written here instead, within
+ * argv's own room, with NULs after it; the arguments themselves are
+ * copied away first.
+ */
+static char	*plat_title;
+static size_t	 plat_title_room;
+
 void
 plat_proctitle_init(int argc, char **argv)
 {
-	setproctitle_init(argc, argv, environ);
+	char	*end;
+	int	 i;
+
+	if (argc < 1 || argv[0] == NULL)
+		return;
+	end = argv[0] + strlen(argv[0]) + 1;
+	for (i = 1; i < argc && argv[i] == end; i++)
+		end = argv[i] + strlen(argv[i]) + 1;
+	plat_title = argv[0];
+	plat_title_room = (size_t)(end - argv[0]);
+	/* The arguments move to the heap, where getopt() finds them. */
+	for (i = 0; i < argc; i++)
+		if (argv[i] != NULL)
+			argv[i] = xstrdup(argv[i]);
+}
+
+void
+plat_setproctitle(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (plat_title == NULL || plat_title_room < 2)
+		return;
+	memset(plat_title, 0, plat_title_room);
+	va_start(ap, fmt);
+	(void)vsnprintf(plat_title, plat_title_room, fmt, ap);
+	va_end(ap);
 }
 
 int

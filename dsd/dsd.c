@@ -157,7 +157,7 @@ main(int argc, char *argv[])
 	dsd_options(argc, argv, &conf);
 	log_init(ctx.debug, ctx.verbose);
 	log_procname("dsd");
-	setproctitle("-tortie: dsd");
+	plat_setproctitle("tortie: dsd");
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGINT, SIG_IGN);

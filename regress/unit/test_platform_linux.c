@@ -269,6 +269,40 @@ test_syn_ttl_v6(void **state)
 	syn_ttl_family(AF_INET6);
 }
 
+/*
+ * The title is what /proc/self/cmdline shows, NULs after it, no "." or
+ * padding; a title longer than argv's room is cut, never overflows.
+ */
+static void
+test_proctitle(void **state)
+{
+	char	 buf[4096], longt[8192];
+	ssize_t	 n;
+	size_t	 i;
+	int	 fd;
+
+	(void)state;
+	plat_setproctitle("test: %s %d", "platform", 7);
+	fd = open("/proc/self/cmdline", O_RDONLY);
+	assert_true(fd >= 0);
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	assert_true(n > (ssize_t)strlen("test: platform 7"));
+	assert_string_equal(buf, "test: platform 7");
+	for (i = strlen(buf); i < (size_t)n; i++)
+		assert_int_equal(buf[i], '\0');
+	memset(longt, 'x', sizeof(longt) - 1);
+	longt[sizeof(longt) - 1] = '\0';
+	plat_setproctitle("%s", longt);
+	fd = open("/proc/self/cmdline", O_RDONLY);
+	assert_true(fd >= 0);
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	assert_true(n > 0 && n < (ssize_t)sizeof(buf));
+	assert_int_equal(buf[n - 1], '\0');
+	assert_int_equal(strlen(buf), (size_t)n - 1);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -281,10 +315,10 @@ main(int argc, char *argv[])
 		cmocka_unit_test(test_freebind),
 		cmocka_unit_test(test_syn_ttl_v4),
 		cmocka_unit_test(test_syn_ttl_v6),
+		cmocka_unit_test(test_proctitle),
 	};
 
 	plat_proctitle_init(argc, argv);
-	setproctitle("test: platform");
 	log_init(1, 0);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
