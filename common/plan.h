@@ -249,14 +249,20 @@ struct plan_opts {
 #define PLAN_DF_FILTERS		0x00004000	/* names or their rules */
 #define PLAN_DF_REACHABLE_BY	0x00008000
 #define PLAN_DF_NODE		0x00010000	/* router ID, AS, listen */
-#define PLAN_DF_ALL		0x0001ffff
+#define PLAN_DF_NAME		0x00020000	/* handed over (old_name) */
+#define PLAN_DF_ALL		0x0003ffff
 /*
- * Changes that need no session reset: policy that ribd re-runs (next hop,
- * filters), the reachableBy host route, and who dials (an established
- * session stays).  A group change moves the session to another sessiond.
+ * Changes that need no session reset, as tortied decides
+ * (common/peer_conf.c): policy that ribd re-runs (filters), the
+ * reachableBy host route, who dials (an established session stays), and
+ * what the plan calls the session: its type, its group (it stays in the
+ * sessiond that hosts it until it goes down) and its name (a session
+ * handed over to the same peer address and port).  A next hop mode
+ * change resets: ribd sends the routes again on the new session.
  */
-#define PLAN_DF_SOFT		(PLAN_DF_NEXTHOP | PLAN_DF_FILTERS | \
-				 PLAN_DF_REACHABLE_BY | PLAN_DF_PASSIVE)
+#define PLAN_DF_SOFT		(PLAN_DF_FILTERS | PLAN_DF_REACHABLE_BY | \
+				 PLAN_DF_PASSIVE | PLAN_DF_TYPE | \
+				 PLAN_DF_GROUP | PLAN_DF_NAME)
 
 enum plan_change {
 	PLAN_UNCHANGED,
@@ -269,6 +275,7 @@ struct plan_diff_entry {
 	char		 name[PLAN_NAME_MAX];
 	enum plan_change change;
 	uint32_t	 fields;	/* PLAN_DF_* for PLAN_CHANGED */
+	char		 old_name[PLAN_NAME_MAX];	/* PLAN_DF_NAME */
 	size_t		 old_idx;	/* in old->sessions; not for ADDED */
 	size_t		 new_idx;	/* in new->sessions; not for REMOVED */
 };

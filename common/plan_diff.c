@@ -1,5 +1,7 @@
 /*
- * Differences between two plans, by session name: the daemon keeps
+ * Differences between two plans, by session name (a session that moves to
+ * another name with the same peer address and port is one session handed
+ * over, as tortied does it): the daemon keeps
  * unchanged sessions, resets or reconfigures changed ones according to
  * which parameters changed (PLAN_DF_SOFT ones need no reset), starts
  * added ones and stops removed ones.
@@ -14,6 +16,9 @@
 
 #include "plan.h"
 #include "util.h"
+
+static void	 plan_diff_handovers(const struct plan *, const struct plan *,
+		    struct plan_diff *);
 
 static const struct {
 	uint32_t	 bit;
@@ -36,6 +41,7 @@ static const struct {
 	{ PLAN_DF_FILTERS, "filters" },
 	{ PLAN_DF_REACHABLE_BY, "reachableBy" },
 	{ PLAN_DF_NODE, "node" },
+	{ PLAN_DF_NAME, "name" },
 };
 
 const char *
@@ -266,7 +272,63 @@ plan_diff(const struct plan *o, const struct plan *n, struct plan_diff *d)
 			e->new_idx = j++;
 		}
 	}
+	plan_diff_handovers(o, n, d);
 	return 0;
+}
+
+/*
+ * A session added under one name and one removed under another, to the
+ * same peer address and port, are one BGP session that tortied hands
+ * over (bgpd/peers.c): a change of the added one, named PLAN_DF_NAME.
+ */
+/* The removed session of d to the peer address and port of sn. */
+static struct plan_diff_entry *
+plan_diff_removed_to(const struct plan *o, const struct plan_session *sn,
+    struct plan_diff *d)
+{
+	const struct plan_session	*so;
+	size_t				 k;
+
+	for (k = 0; k < d->n; k++) {
+		if (d->entries[k].change != PLAN_REMOVED)
+			continue;
+		so = &o->sessions[d->entries[k].old_idx];
+		if (addr_cmp(&so->peer_ip, &sn->peer_ip) == 0 &&
+		    so->port == sn->port)
+			return &d->entries[k];
+	}
+	return NULL;
+}
+
+static void
+plan_diff_handovers(const struct plan *o, const struct plan *n,
+    struct plan_diff *d)
+{
+	struct plan_diff_entry		*a, *r;
+	const struct plan_session	*so, *sn;
+	size_t				 i, m;
+
+	for (i = 0; i < d->n; i++) {
+		a = &d->entries[i];
+		if (a->change != PLAN_ADDED)
+			continue;
+		sn = &n->sessions[a->new_idx];
+		if ((r = plan_diff_removed_to(o, sn, d)) == NULL)
+			continue;
+		so = &o->sessions[r->old_idx];
+		a->change = PLAN_CHANGED;
+		a->old_idx = r->old_idx;
+		a->fields = plan_session_fields(o, so, n, sn) |
+		    d->node_fields | PLAN_DF_NAME;
+		strlcpy(a->old_name, so->name, sizeof(a->old_name));
+		r->change = PLAN_UNCHANGED;
+		r->old_idx = SIZE_MAX;	/* marks it for removal below */
+	}
+	for (i = m = 0; i < d->n; i++)
+		if (d->entries[i].change != PLAN_UNCHANGED ||
+		    d->entries[i].old_idx != SIZE_MAX)
+			d->entries[m++] = d->entries[i];
+	d->n = m;
 }
 
 void

@@ -24,9 +24,12 @@
  *	node1: +Node_198_18_0_10 (node specific, 198.18.0.10 AS 64512)
  *	node1: -Mesh_198_18_0_2
  *	node1: ~Mesh_198_18_0_3 (peerAS 64512 -> 64513: reset)
+ *	node1: ~Node_198_18_0_3 (handed over from Mesh_198_18_0_3, type
+ *	    node-to-node mesh -> node specific, group mesh -> all: no reset)
  *	no changes: node2, node3
  * With -o json one object: {"nodes": [{"node", "status", "added",
- * "removed", "changed": [{"name", "fields", "reset"}], "exportChanged"}],
+ * "removed", "changed": [{"name", "fields", "from" (handed over from),
+ * "reset"}], "exportChanged"}],
  * "warnings": [...]}.
  */
 #include <sys/types.h>
@@ -61,6 +64,7 @@ struct dr_change {
 	char		 name[PLAN_NAME_MAX];
 	enum plan_change change;
 	uint32_t	 fields;	/* PLAN_DF_* of a PLAN_CHANGED */
+	char		 from[PLAN_NAME_MAX];	/* PLAN_DF_NAME: handed over */
 	char		*text;		/* in parentheses; NULL: none */
 };
 
@@ -216,6 +220,9 @@ dr_field(const struct plan *po, const struct plan_session *o,
 	char	 a[ADDRSTRLEN + 16], b[ADDRSTRLEN + 16], *s = NULL;
 
 	switch (bit) {
+	case PLAN_DF_NAME:
+		xasprintf(&s, "handed over from %s", o->name);
+		break;
 	case PLAN_DF_TYPE:
 		xasprintf(&s, "type %s -> %s", plan_type_str(o->type),
 		    plan_type_str(n->type));
@@ -304,8 +311,10 @@ dr_change_text(const struct plan *po, const struct plan *pn,
 	char			*s = NULL, *f;
 	uint32_t		 bit;
 
+	if (e->fields & PLAN_DF_NAME)
+		xasprintf(&s, "handed over from %s", o->name);
 	for (bit = 1; bit != 0 && bit <= PLAN_DF_ALL; bit <<= 1) {
-		if ((e->fields & bit) == 0)
+		if ((e->fields & bit) == 0 || bit == PLAN_DF_NAME)
 			continue;
 		f = dr_field(po, o, pn, n, bit);
 		dr_cat(&s, ", ", "%s", f);
@@ -437,6 +446,7 @@ dr_render(struct dr_node *nd, const struct plan *o, const struct plan *n,
 		strlcpy(c->name, e->name, sizeof(c->name));
 		c->change = e->change;
 		c->fields = e->fields;
+		strlcpy(c->from, e->old_name, sizeof(c->from));
 		if (e->change == PLAN_ADDED)
 			c->text = dr_added_text(&n->sessions[e->new_idx]);
 		else if (e->change == PLAN_CHANGED)
@@ -692,6 +702,8 @@ dr_json_changed(struct jsonw *jw, const struct dr_node *nd)
 			if (c->fields & bit)
 				jw_str(jw, NULL, plan_df_name(bit));
 		jw_arr_close(jw);
+		if (c->fields & PLAN_DF_NAME)
+			jw_str(jw, "from", c->from);
 		jw_bool(jw, "reset", dr_reset(c->fields));
 		jw_obj_close(jw);
 	}

@@ -143,6 +143,38 @@ ok $? "-o json: stdout is JSON alone (json.tool)"
 run apply -f "$W/global.yaml"
 is "$RC" 0 "global peer applied"
 
+# A node-specific BGPPeer to the same ToR for every node: the global one
+# wins while it exists; deleting it hands each node's session over to the
+# node-specific one (same address and port: one BGP session), no reset.
+cat >"$W/tor-nodes.yaml" <<'EOF'
+apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata:
+  name: tor-nodes
+spec:
+  nodeSelector: all()
+  peerIP: 198.18.0.254
+  asNumber: 64567
+EOF
+run apply -f "$W/tor-nodes.yaml"
+is "$RC" 0 "node-specific BGPPeer to the ToR applied"
+dry "global to node-specific" delete bgppeer my-global-peer
+for i in 1 2 3 4; do
+	has "$OUT" "node$i: ~Node_198_18_0_254 (handed over from \
+Global_198_18_0_254, type global -> node specific, group my-global-peer -> \
+tor-nodes: no reset)" \
+	    "global to node-specific: node$i's session handed over, no reset"
+done
+hasnt "$OUT" "^node[1-4]: [-+]" \
+    "global to node-specific: nothing added or removed"
+dry "global to node-specific json" delete bgppeer my-global-peer -o json
+is "$(json 'd["nodes"][0]["changed"][0]["from"]')" "Global_198_18_0_254" \
+    "-o json: changed[].from names the session handed over"
+is "$(json 'd["nodes"][0]["changed"][0]["fields"]')" \
+    "['type', 'group', 'name']" "-o json: its fields"
+run delete bgppeer tor-nodes
+is "$RC" 0 "node-specific BGPPeer deleted again"
+
 # A node AS change resets the sessions to and of that node.
 dry "node AS" patch node node2 -p '{"spec":{"bgp":{"asNumber":64513}}}'
 is "$RC" 0 "node AS: exit 0"

@@ -595,6 +595,64 @@ test_diff(void **state)
 	plan_free(&n);
 }
 
+/*
+ * The mesh replaced by an all-nodes BGPPeer: each mesh session and the
+ * BGPPeer's session to the same node are one session handed over, a
+ * change that needs no reset; a removed session to an address that no
+ * added one has stays removed.
+ */
+static const char diff_handover_new[] =
+    HDR "kind: BGPConfiguration\nmetadata: {name: default}\n"
+    "spec: {listenPort: 1790, nodeToNodeMeshEnabled: false}\n---\n"
+    HDR "kind: Node\nmetadata: {name: n1}\n"
+    "spec: {bgp: {ipv4Address: 198.18.0.1/16}}\n---\n"
+    HDR "kind: Node\nmetadata: {name: n2, labels: {peer: \"yes\"}}\n"
+    "spec: {bgp: {ipv4Address: 198.18.0.2/16}}\n---\n"
+    HDR "kind: Node\nmetadata: {name: n3}\n"
+    "spec: {bgp: {ipv4Address: 198.18.0.3/16}}\n---\n"
+    HDR "kind: BGPFilter\nmetadata: {name: f}\n"
+    "spec: {exportV4: [{action: Reject}]}\n---\n"
+    HDR "kind: BGPPeer\nmetadata: {name: all-nodes}\n"
+    "spec: {nodeSelector: all(), peerSelector: \"peer == 'yes'\"}\n---\n"
+    HDR "kind: BGPPeer\nmetadata: {name: tor}\n"
+    "spec: {peerIP: 198.18.100.1, asNumber: 65001, ttlSecurity: 1}\n---\n"
+    HDR "kind: BGPPeer\nmetadata: {name: tor2}\n"
+    "spec: {peerIP: 198.18.100.2, asNumber: 65001, filters: [f]}\n";
+
+static void
+test_diff_handover(void **state)
+{
+	struct plan			 o, n;
+	struct plan_diff		 d;
+	const struct plan_diff_entry	*e;
+	size_t				 i;
+
+	(void)state;
+	compute(diff_old, "n1", NULL, &o);
+	compute(diff_handover_new, "n1", NULL, &n);
+	assert_int_equal(plan_diff(&o, &n, &d), 0);
+	e = diff_entry(&d, "Node_198_18_0_2_port_1790");
+	assert_int_equal(e->change, PLAN_CHANGED);
+	assert_true(e->fields & PLAN_DF_NAME);
+	assert_true(e->fields & PLAN_DF_TYPE);
+	assert_true(e->fields & PLAN_DF_GROUP);
+	assert_true((e->fields & ~PLAN_DF_SOFT) == 0);
+	assert_string_equal(e->old_name, "Mesh_198_18_0_2");
+	assert_string_equal(o.sessions[e->old_idx].name, "Mesh_198_18_0_2");
+	assert_string_equal(n.sessions[e->new_idx].name,
+	    "Node_198_18_0_2_port_1790");
+	assert_int_equal(diff_entry(&d, "Mesh_198_18_0_3")->change,
+	    PLAN_REMOVED);
+	for (i = 0; i < d.n; i++)
+		assert_string_not_equal(d.entries[i].name, "Mesh_198_18_0_2");
+	assert_int_equal(diff_entry(&d, "Global_198_18_100_1")->change,
+	    PLAN_UNCHANGED);
+	assert_string_equal(plan_df_name(PLAN_DF_NAME), "name");
+	plan_diff_free(&d);
+	plan_free(&o);
+	plan_free(&n);
+}
+
 static void
 test_diff_node_change(void **state)
 {
@@ -775,6 +833,7 @@ main(void)
 		    secrets_setup, secrets_teardown),
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_diff_node_change),
+		cmocka_unit_test(test_diff_handover),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_performance),
