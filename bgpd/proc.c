@@ -48,6 +48,7 @@ static const char	*helper_path(enum tortie_role);
 static void		 child_dispatch(struct imsgev *, struct imsg *, void *);
 static void		 child_closed(struct imsgev *, void *);
 static void		 child_exited(struct child *, int);
+static void		 core_died(struct child *, int);
 static void		 child_restart_cb(evutil_socket_t, short, void *);
 static struct child	*child_by_pid(pid_t);
 static void		 wire(struct child *, uint32_t, struct child *,
@@ -441,9 +442,7 @@ child_exited(struct child *c, int status)
 	if (td->shutting_down)
 		return;
 	if (c->role != ROLE_SESSION) {
-		log_warnx("%s died: the %s is lost, stopping tortied",
-		    c->label, c->role == ROLE_RIB ? "RIB" : "kernel view");
-		td_shutdown(1);
+		core_died(c, status);
 		return;
 	}
 	if (c->removing) {
@@ -456,6 +455,29 @@ child_exited(struct child *c, int status)
 	log_warnx("peer group %s: restarting sessiond in %llu s", c->label,
 	    (unsigned long long)delay);
 	evt_after_ms(c->restart_ev, delay * 1000);
+}
+
+/*
+ * ribd or kroute died: tortied stops, with one line that names the cause.
+ * kroute exits as soon as its pipe to ribd closes, so when ribd is killed
+ * both exits wait to be reaped, in any order: a kroute that exited by
+ * itself first lets a dead ribd be reaped and named.
+ */
+static void
+core_died(struct child *c, int status)
+{
+	struct child	*rib = td->rib;
+	int		 rstatus;
+
+	if (c == td->kroute && !WIFSIGNALED(status) && rib != NULL &&
+	    rib->pid != -1 && waitpid(rib->pid, &rstatus, WNOHANG) ==
+	    rib->pid) {
+		child_exited(rib, rstatus);
+		return;
+	}
+	log_warnx("%s died: the %s is lost, stopping tortied", c->label,
+	    c->role == ROLE_RIB ? "RIB" : "kernel view");
+	td_shutdown(1);
 }
 
 static void
