@@ -118,5 +118,28 @@ lab_exec n1 ip link set eth1 up
 lab_wait_routes n1 "blackhole 198.19.1.0/26
 $PFX via 198.18.11.2" 10
 ok $? "eth1 up again: via r1"
+grep -q 'interface view complete' "$LAB_DIR/node1.log"
+ok $? "ribd logged kroute's complete interface view"
+
+# kernel.install false: kroute reads no interfaces, so ribd has no view
+# and every next hop counts as reachable, as before next-hop tracking.
+lab_stop 1
+lab_conf 1
+sed -i 's/install: true/install: false/' "$LAB_DIR/node1.yaml"
+ip netns exec "$(lab_ns n1)" "$LAB_TOP/bgpd/tortied" -d \
+    -f "$LAB_DIR/node1.yaml" >>"$LAB_DIR/node1-noinstall.log" 2>&1 &
+echo $! >"$LAB_DIR/node1.pid"
+lab_wait_established 1 2 30
+ok $? "kernel.install false: both sessions Established"
+lab_wait_text "node1's paths" "198.18.11.2 true false
+198.18.12.2 false false" 10 rib_paths
+ok $? "kernel.install false: r1's path best"
+lab_exec n1 ip link set eth1 down
+sleep 2
+lab_wait_text "node1's paths" "198.18.11.2 true false
+198.18.12.2 false false" 1 rib_paths
+ok $? "kernel.install false: eth1 down changes nothing (no view)"
+grep -q 'interface view complete' "$LAB_DIR/node1-noinstall.log"
+ok $((1 - $?)) "kernel.install false: no interface view"
 
 done_testing
