@@ -535,6 +535,34 @@ test_iface_filter(void **state)
 	assert_int_equal(exported("192.0.2.0/24", NULL, 0), 1);
 }
 
+/* An import rule reads the interface as the route arrives. */
+static void
+test_iface_import(void **state)
+{
+	struct imsg_filter_rule	*r = &rules[nrules++];
+
+	(void)state;
+	memset(r, 0, sizeof(*r));
+	r->peerid = EBGP2;
+	r->dir = RC_FDIR_IMPORT;
+	r->aid = BGP_AID_IPV4;
+	r->action = RC_ACTION_REJECT;
+	strlcpy(r->filter, "test", sizeof(r->filter));
+	strlcpy(r->iface, "eth2", sizeof(r->iface));
+	start();
+	rt_announce(EBGP2, &via2, "198.19.1.0/24");
+	rt_run();
+	/* No view yet: no interface, the rule does not hold. */
+	assert_int_equal(best("198.19.1.0/24"), EBGP2);
+	dump();
+	rt_announce(EBGP2, &via2, "198.19.2.0/24");
+	rt_run();
+	assert_int_equal(best("198.19.2.0/24"), -1);
+	rt_announce(EBGP1, &via1, "198.19.2.0/24");
+	rt_run();
+	assert_int_equal(best("198.19.2.0/24"), EBGP1);
+}
+
 /*
  * The cost of an interface event with N dependent prefixes: N through
  * eth1, N through eth2 as a fallback; eth1 down moves N best paths.
@@ -601,6 +629,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_hostile_events, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_iface_filter, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_iface_import, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_cost, setup, teardown),
 	};
