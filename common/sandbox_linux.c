@@ -47,6 +47,12 @@ static const int sc_base[] = {
 	SCMP_SYS(getegid), SCMP_SYS(getrlimit), SCMP_SYS(prlimit64),
 	SCMP_SYS(sigaltstack), SCMP_SYS(shutdown), SCMP_SYS(getsockopt),
 	SCMP_SYS(rseq), SCMP_SYS(set_robust_list),
+	/*
+	 * glibc's qsort() asks sysconf(_SC_PHYS_PAGES) before it sorts more
+	 * than 1 kB: without this, ribd died sorting show rib's answer or a
+	 * next hop's routes once a peer sent a few thousand.
+	 */
+	SCMP_SYS(sysinfo),
 };
 
 /* sessiond: TCP sessions (dial, options, MD5, TTL). */
