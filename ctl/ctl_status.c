@@ -16,6 +16,7 @@
 
 static struct doc_node	*ctl_fetch(struct ctl_opts *, uint32_t, const void *,
 			    size_t, int *);
+static struct doc_node	*ctl_parse(const char *, size_t, char *, size_t);
 static const char	*jstr(const struct doc_node *, const char *);
 static long long	 jint(const struct doc_node *, const char *);
 static void		 since_text(const char *, char *, size_t);
@@ -51,6 +52,34 @@ jint(const struct doc_node *n, const char *key)
 }
 
 /*
+ * tortied's answer is bounded by what it holds, not by doc's defaults for
+ * files: show rib of 16,384 routes has more than 262,144 JSON nodes.
+ */
+static const struct doc_limits ctl_answer_limits = {
+	.max_nodes = 256 * 1024 * 1024,
+};
+
+static struct doc_node *
+ctl_parse(const char *buf, size_t len, char *err, size_t errlen)
+{
+	struct doc_stream	 s;
+	struct doc_node		*n;
+
+	if (doc_parse(buf, len, "tortied", &ctl_answer_limits, &s, err,
+	    errlen) == -1)
+		return NULL;
+	if (s.n != 1) {
+		snprintf(err, errlen, "%zu documents", s.n);
+		doc_stream_free(&s);
+		return NULL;
+	}
+	n = s.docs[0];
+	s.n = 0;
+	doc_stream_free(&s);
+	return n;
+}
+
+/*
  * Ask tortied; print the answer as is for -o json.  *notrunning is set
  * when nothing listens on the socket.
  */
@@ -74,8 +103,7 @@ ctl_fetch(struct ctl_opts *o, uint32_t type, const void *data, size_t len,
 		fprintf(stderr, "tortiectl: %s\n", err);
 		return NULL;
 	}
-	if ((n = doc_parse_one(out, outlen, "tortied", err,
-	    sizeof(err))) == NULL)
+	if ((n = ctl_parse(out, outlen, err, sizeof(err))) == NULL)
 		fprintf(stderr, "tortiectl: bad answer from tortied: %s\n",
 		    err);
 	free(out);
