@@ -59,6 +59,9 @@ struct bgpd_peer {
 	int			 draining;	/* removed, kept until replaced */
 	uint64_t		 drain_ms;	/* when it started draining */
 	uint64_t		 added_ms;	/* when the plan added it */
+	uint64_t		 up_ms;		/* when it last became Established */
+	uint64_t		 counts_ms;	/* when ribd's counts last came */
+	int			 handed_over;	/* no reset since the hand-over */
 };
 
 struct tortied {

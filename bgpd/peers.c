@@ -45,7 +45,6 @@ static const char *const type_names[] = {
 static void		 peer_insert(struct bgpd_peer *);
 static void		 peer_send(struct bgpd_peer *);
 static void		 peer_del(struct bgpd_peer *);
-static void		 peer_rehome(struct bgpd_peer *);
 static int		 peer_conf_equal(const struct imsg_peer *,
 			    const struct imsg_peer *);
 static void		 peer_json(struct jsonw *, const struct bgpd_peer *);
@@ -259,8 +258,16 @@ peer_handover_find(const struct imsg_peer *want)
 	return NULL;
 }
 
+/*
+ * A session handed over in a change that drains others counts as one of
+ * their replacements (peers_migration_check): what it carried before the
+ * change may not be what it carries after it (its peer may become a
+ * route reflector and reset it), so it is ready only once it has been
+ * reset and brought its routes again; if its peer never resets it, the
+ * drained sessions go after migrationWaitSeconds.
+ */
 static void
-peer_rename(struct bgpd_peer *p, const char *name)
+peer_rename(struct bgpd_peer *p, const char *name, uint64_t now)
 {
 	char	 tail[PEER_LOG_TAIL];
 
@@ -270,28 +277,18 @@ peer_rename(struct bgpd_peer *p, const char *name)
 	strlcpy(p->conf.name, name, sizeof(p->conf.name));
 	TAILQ_REMOVE(&peers, p, entry);
 	peer_insert(p);
+	p->added_ms = now;
+	/* Not Established: whenever it is again, that is after the change. */
+	p->handed_over = p->st.state == FSM_ESTABLISHED;
 }
 
 /*
- * A session whose group changed keeps running in the sessiond that hosts
- * it while it is Established (moving it would reset it); it moves to its
- * group's sessiond once it is down.
+ * The plan changed a session's configuration.  The session stays in the
+ * sessiond that hosts it, also when its group changed: moving it to
+ * another process would reset it, and a reset it needs anyway is done
+ * there too (gracefully, see sessiond).  Sessions move to their group's
+ * sessiond when their host restarts; new sessions start in it.
  */
-static void
-peer_rehome(struct bgpd_peer *p)
-{
-	char	 tail[PEER_LOG_TAIL];
-
-	if (strcmp(p->group->name, p->conf.group) == 0)
-		return;
-	proc_compose(p->group, IMSG_PEER_DEL, p->conf.peerid, -1, NULL, 0);
-	p->group = proc_group_add(p->conf.group);
-	log_info("session %s: moved to the sessiond of group %s%s",
-	    p->conf.name, p->group->name, peer_log_tail(p, p->st.state,
-	    p->st.lasterr, tail, sizeof(tail)));
-}
-
-/* The plan changed a session's configuration (maybe its group). */
 static void
 peer_update(struct bgpd_peer *p, const struct imsg_peer *want)
 {
@@ -303,17 +300,12 @@ peer_update(struct bgpd_peer *p, const struct imsg_peer *want)
 	if (p->conf.md5_len > 0 && want->md5_len == 0)
 		listen_md5(&p->conf.remote, NULL, 0);
 	want_copy(&p->conf, want, p->conf.peerid);
-	if (!kept) {
-		peer_rehome(p);
-		log_info("session %s: configuration changed, reset%s",
-		    p->conf.name, peer_log_tail(p, p->st.state,
-		    p->st.lasterr, tail, sizeof(tail)));
-	} else
-		log_info("session %s: configuration changed, session kept%s%s",
-		    p->conf.name, strcmp(p->group->name, p->conf.group) != 0 ?
-		    " (in its old group's sessiond until it goes down)" : "",
-		    peer_log_tail(p, p->st.state, p->st.lasterr, tail,
-		    sizeof(tail)));
+	log_info("session %s: configuration changed, %s%s", p->conf.name,
+	    kept ? "session kept" : "reset", peer_log_tail(p, p->st.state,
+	    p->st.lasterr, tail, sizeof(tail)));
+	if (strcmp(p->group->name, p->conf.group) != 0)
+		log_info("session %s: stays in the sessiond of group %s",
+		    p->conf.name, p->group->name);
 }
 
 static struct bgpd_peer *
@@ -366,7 +358,7 @@ peers_apply(const struct imsg_peer *want, size_t n, const char **keep_groups,
 	for (i = 0; i < n; i++) {
 		if ((p = peers_find_name(want[i].name)) == NULL &&
 		    (p = peer_handover_find(&want[i])) != NULL) {
-			peer_rename(p, want[i].name);
+			peer_rename(p, want[i].name, now);
 			p->seen = 1;
 			changes++;
 		}
@@ -468,13 +460,18 @@ peer_should_drain(const struct bgpd_peer *p, int added)
 	return added > 0 || (p->conf.flags & PEER_F_CALICO_NODE);
 }
 
-/* Established, and the peer's initial routes are all in (End-of-RIB). */
+/*
+ * Established, and the peer's initial routes are all in: ribd counted
+ * its End-of-RIB in counts that came after the session came up (counts
+ * sent before a reset do not speak for the new session).
+ */
 static int
 peer_ready(const struct bgpd_peer *p)
 {
 	uint32_t	 bit;
 
-	if (p->st.state != FSM_ESTABLISHED)
+	if (p->st.state != FSM_ESTABLISHED || p->handed_over ||
+	    p->counts_ms <= p->up_ms)
 		return 0;
 	bit = p->conf.remote.af == AF_INET6 ? PEER_COUNTS_EOR_V6 :
 	    PEER_COUNTS_EOR_V4;
@@ -564,6 +561,8 @@ peers_group_started(struct child *c)
 	TAILQ_FOREACH(p, &peers, entry)
 		if (p->group == c) {
 			p->st.state = FSM_IDLE;
+			p->handed_over = 0;
+			p->counts.eor = 0;
 			if (strcmp(c->name, p->conf.group) != 0) {
 				p->group = proc_group_add(p->conf.group);
 				moved = 1;
@@ -609,18 +608,19 @@ peers_state(struct child *c, struct imsg *im)
 		return;		/* a session removed meanwhile */
 	if (st.state >= FSM_STATE_MAX)
 		fatalx("%s: bad state %u", c->label, st.state);
+	if (st.state == FSM_ESTABLISHED && p->st.state != FSM_ESTABLISHED)
+		p->up_ms = mono_ms();
+	else if (st.state != FSM_ESTABLISHED &&
+	    p->st.state == FSM_ESTABLISHED) {
+		p->handed_over = 0;
+		p->counts.eor = 0;
+	}
 	if (st.state != p->st.state)
 		log_info("session %s: %s -> %s%s", p->conf.name,
 		    fsm_state_name(p->st.state), fsm_state_name(st.state),
 		    peer_log_tail(p, st.state, st.lasterr, tail,
 		    sizeof(tail)));
 	p->st = st;
-	if (st.state != FSM_ESTABLISHED &&
-	    strcmp(p->group->name, p->conf.group) != 0) {
-		peer_rehome(p);
-		peer_send(p);
-		peers_prune_groups();
-	}
 	peers_migration_check();
 }
 
@@ -636,6 +636,7 @@ peers_counts(struct imsg *im)
 	memcpy(&pc, im->data, sizeof(pc));
 	if ((p = peers_find_id(pc.peerid)) != NULL) {
 		p->counts = pc;
+		p->counts_ms = mono_ms();
 		peers_migration_check();
 	}
 }

@@ -200,10 +200,16 @@ rde_peer_add(const struct imsg_peer *conf)
 		return -1;
 	}
 	if ((p = rde_peer_find(conf->peerid)) != NULL) {
-		/* sessiond resets the session; forget it now if it matters. */
+		/*
+		 * A change that alters what the peer's routes mean makes
+		 * sessiond reset the session; its SESSION_DOWN says whether
+		 * the routes stay as stale meanwhile (graceful restart), so
+		 * that they are not withdrawn from the kernel here first.
+		 */
 		if ((p->flags & RDE_PEER_UP) &&
 		    rde_peer_conf_major(&p->conf, conf))
-			rde_peer_stop(p, 0, 0);
+			log_info("peer %s: configuration changed, waiting for "
+			    "the session to be reset", p->conf.name);
 		p->conf = *conf;
 		p->flags &= ~RDE_PEER_DELETED;
 		p->conf.name[sizeof(p->conf.name) - 1] = '\0';

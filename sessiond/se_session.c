@@ -71,6 +71,7 @@ static void	 se_peer_update(struct se_peer *, int);
 static void	 se_peer_start(struct se_peer *);
 static void	 se_peer_retry(struct se_peer *, int);
 static void	 se_peer_stop(struct se_peer *, uint8_t);
+static void	 se_peer_reset(struct se_peer *);
 static void	 se_peer_free(struct se_peer *);
 static struct se_conn *se_peer_est(struct se_peer *);
 static struct se_conn *se_peer_connecting(struct se_peer *);
@@ -219,7 +220,7 @@ se_peer_add(const struct imsg_peer *conf)
 			return;
 		}
 		log_info("%s: configuration changed, resetting", c.name);
-		se_peer_stop(p, BGP_CEASE_CONFIG_CHANGE);
+		se_peer_reset(p);
 		memcpy(&p->conf, &c, sizeof(c));
 		se_open_build(&p->conf, &p->lopen);
 		p->fails = 0;
@@ -281,6 +282,31 @@ se_peer_stop(struct se_peer *p, uint8_t subcode)
 		if (p->conn[i] != NULL)
 			(void)se_conn_event(p->conn[i], SE_EV_STOP, &err);
 	se_peer_update(p, 0);
+}
+
+/*
+ * Reset for a configuration change.  A session with graceful restart
+ * (both sides announced it) is closed without a NOTIFICATION, as a
+ * restart: the peer keeps our routes as stale until we are back with
+ * our End-of-RIB, and ribd keeps the peer's, so that a change such as a
+ * node becoming a route reflector costs no packet.  Anything else gets
+ * Cease/Other Configuration Change.
+ */
+static void
+se_peer_reset(struct se_peer *p)
+{
+	struct se_conn	*c;
+	int		 i;
+
+	for (i = 0; i < SE_DIR_MAX; i++) {
+		if ((c = p->conn[i]) == NULL || c->state != FSM_ESTABLISHED ||
+		    !se_gr_graceful(&p->conf, &c->sess, 0))
+			continue;
+		log_info("%s: closing without NOTIFICATION for graceful "
+		    "restart", p->conf.name);
+		(void)se_conn_event(c, SE_EV_TCP_FAIL, NULL);
+	}
+	se_peer_stop(p, BGP_CEASE_CONFIG_CHANGE);
 }
 
 /*

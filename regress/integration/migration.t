@@ -49,6 +49,9 @@ YAML
 
 lab_exec w2 ping -i 0.01 -c 1500 -W 1 198.19.3.2 >"$LAB_DIR/ping.txt" 2>&1 &
 pingpid=$!
+# And to the pods of node1, the node that becomes the reflector.
+lab_exec w2 ping -i 0.01 -c 1500 -W 1 198.19.1.2 >"$LAB_DIR/ping1.txt" 2>&1 &
+ping1pid=$!
 sleep 2
 lab_tortiectl apply -f "$LAB_DIR/rr.yaml" >/dev/null
 ok $? "route reflector peering and mesh off applied in one step"
@@ -57,10 +60,13 @@ wait_for 30 sh -c "grep -q 'removing .* replaced session' '$LAB_DIR/node2.log'"
 ok $? "node2 removed its mesh sessions after the new ones were up"
 grep -q 'replacement sessions not ready' "$LAB_DIR/node2.log"
 ok $((1 - $?)) "node2 did not have to give up waiting"
-wait "$pingpid"
+wait "$pingpid" "$ping1pid"
 loss=$(grep -o '[0-9.]*% packet loss' "$LAB_DIR/ping.txt")
 diag "ping at 10 ms during the migration: $loss"
 is "$loss" "0% packet loss" "no packet lost across the migration"
+loss=$(grep -o '[0-9.]*% packet loss' "$LAB_DIR/ping1.txt")
+diag "ping to the reflector's pod at 10 ms during the migration: $loss"
+is "$loss" "0% packet loss" "no packet lost to the reflector's pods"
 
 # Afterwards: node2 peers only with the route reflector, and still reaches
 # every other node's pods through it.
