@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@
 #include "util.h"
 
 #define RESTART_MAX_S	60
+#define CORE_DEATH_WAIT_MS	1000
 #define DSD_ARGS_MAX	(2 * DCONF_MAX_ENDPOINTS + 6)
 
 /* The current dsd and its proxy; replaced ones until they have exited. */
@@ -458,23 +460,35 @@ child_exited(struct child *c, int status)
 }
 
 /*
+ * Whether ribd closes its end of our pipe within ms: it is dying, reaped
+ * or not.  Only hang-ups wake the poll, not ribd's messages.
+ */
+static int
+rib_hangs_up(int ms)
+{
+	struct pollfd	 pfd;
+
+	if (td->rib == NULL || td->rib->pid == -1 || !td->rib->connected)
+		return 0;
+	pfd.fd = td->rib->iev.ibuf.fd;
+	pfd.events = 0;
+	pfd.revents = 0;
+	return poll(&pfd, 1, ms) == 1 && (pfd.revents & (POLLHUP | POLLERR));
+}
+
+/*
  * ribd or kroute died: tortied stops, with one line that names the cause.
- * kroute exits as soon as its pipe to ribd closes, so when ribd is killed
- * both exits wait to be reaped, in any order: a kroute that exited by
- * itself first lets a dead ribd be reaped and named.
+ * kroute exits as soon as its pipe to ribd closes.  A dying process
+ * releases its descriptors one by one, so kroute's exit may be reaped
+ * even before ribd has closed our pipe: a kroute that exited by itself is
+ * ribd's death if ribd hangs up soon after.
  */
 static void
 core_died(struct child *c, int status)
 {
-	struct child	*rib = td->rib;
-	int		 rstatus;
-
-	if (c == td->kroute && !WIFSIGNALED(status) && rib != NULL &&
-	    rib->pid != -1 && waitpid(rib->pid, &rstatus, WNOHANG) ==
-	    rib->pid) {
-		child_exited(rib, rstatus);
-		return;
-	}
+	if (c == td->kroute && !WIFSIGNALED(status) &&
+	    rib_hangs_up(CORE_DEATH_WAIT_MS))
+		c = td->rib;
 	log_warnx("%s died: the %s is lost, stopping tortied", c->label,
 	    c->role == ROLE_RIB ? "RIB" : "kernel view");
 	td_shutdown(1);

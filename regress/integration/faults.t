@@ -111,11 +111,39 @@ tortie_pids() {
 	done | LC_ALL=C sort
 }
 
+# to2 I: of node I's session lines, those of sessions to node2 (all of
+# node2's own).
+to2() {
+	if [ "$1" = 2 ]; then
+		cat
+	else
+		grep -E '^Mesh_(198_18_0_2|2001_db8__2) '
+	fi
+}
+
+# renewed I BEFORE: node I's 4 sessions are Established, those to node2
+# with a new since (node I's sessions BEFORE the fault).
+renewed() {
+	_now=$(sessions_since "$1")
+	[ "$(printf '%s\n' "$_now" | grep -c ' Established ')" -eq 4 ] ||
+	    return 1
+	[ -z "$(printf '%s\n%s\n' "$_now" "$2" | to2 "$1" | LC_ALL=C sort |
+	    uniq -d)" ]
+}
+
+# since OFFSET FILE PATTERN: FILE shows PATTERN after OFFSET bytes.
+since() {
+	tail -c +$(($1 + 1)) "$2" | grep -q "$3"
+}
+
 # --- (a) sessiond ---------------------------------------------------------
 # others I: node I's sessions that do not go to node2.
 others() {
 	sessions_since "$1" | grep -Ev '^Mesh_(198_18_0_2|2001_db8__2) '
 }
+for i in 1 2 3; do
+	sessions_since "$i" >"$LAB_DIR/before$i"
+done
 since1=$(others 1)
 since3=$(others 3)
 off1=$(wc -c <"$LAB_DIR/node1.log")
@@ -132,18 +160,14 @@ ok $? "sessiond: the parent started a new one"
 grep -q "sessiond mesh (pid $old) killed by signal 9" "$LAB_DIR/node2.log"
 ok $? "sessiond: its death is logged"
 for i in 1 2 3; do
-	lab_wait_established "$i" 4 60
-	ok $? "sessiond: node$i's sessions Established again"
+	wait_for 60 renewed "$i" "$(cat "$LAB_DIR/before$i")"
+	ok $? "sessiond: node$i's sessions with node2 came back (new since)"
 done
-# since OFFSET FILE PATTERN: FILE shows PATTERN after OFFSET bytes.
-since() {
-	tail -c +$(($1 + 1)) "$2" | grep -q "$3"
-}
 # Graceful restart did the work: both sides kept the other's routes.
-since "$off1" "$LAB_DIR/node1.log" \
+wait_for 10 since "$off1" "$LAB_DIR/node1.log" \
     'Mesh_198_18_0_2: down, keeping 1 routes as stale'
 ok $? "sessiond: node1 kept node2's route as stale"
-since "$off2" "$LAB_DIR/node2.log" \
+wait_for 10 since "$off2" "$LAB_DIR/node2.log" \
     'ribd\[.*Mesh_198_18_0_1: down, keeping 1 routes as stale'
 ok $? "sessiond: node2's ribd kept node1's route as stale"
 # The sessions that did not involve node2 never went down.
@@ -173,6 +197,9 @@ fatal_child() {
 	_parent=$(parent2)
 	_before=$(tortie_pids)
 	_routes=$(lab_routes n2)
+	for i in 1 2 3; do
+		sessions_since "$i" >"$LAB_DIR/before$i"
+	done
 	_off1=$(wc -c <"$LAB_DIR/node1.log")
 	ping_start
 	_pid=$(child_pid "$_pat")
@@ -214,8 +241,8 @@ fatal_child() {
 	monitor_start
 	lab_start 2
 	for i in 1 2 3; do
-		lab_wait_established "$i" 4 60
-		ok $? "$_name: node$i's sessions Established after the restart"
+		wait_for 60 renewed "$i" "$(cat "$LAB_DIR/before$i")"
+		ok $? "$_name: node$i's sessions with node2 came back"
 	done
 	lab_wait_routes n2 "$_routes" 20
 	ok $? "$_name: node2 ends with the same routes"
