@@ -120,6 +120,8 @@ struct se_conn {
 	struct bgp_sess		 sess;		/* negotiated */
 	struct bgpd_addr	 local_addr;
 	struct bgpd_addr	 remote_addr;
+	uint64_t		 born_ms;	/* dialled or accepted */
+	uint64_t		 up_ms;		/* Established */
 };
 TAILQ_HEAD(se_conn_list, se_conn);
 

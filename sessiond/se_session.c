@@ -456,6 +456,7 @@ se_conn_new(struct se_peer *p, int fd, enum se_dir dir, uint8_t state)
 	struct se_conn	*c;
 
 	c = xcalloc(1, sizeof(*c));
+	c->born_ms = mono_ms();
 	c->peer = p;
 	c->fd = fd;
 	c->dir = dir;
@@ -1038,7 +1039,15 @@ se_collide(struct se_peer *p, struct se_conn *c)
 	if (c->state == FSM_ESTABLISHED)
 		loser = o;
 	else if (o->state == FSM_ESTABLISHED) {
-		if (se_gr_graceful(&p->conf, &o->sess, 0)) {
+		/*
+		 * A new OPEN on an Established session is the peer back
+		 * from a restart whose old connection we never saw close
+		 * (RFC 4724 4.2), unless the new connection is older than
+		 * the session: then it is the other half of a collision
+		 * whose OPEN came late, and the Established one wins.
+		 */
+		if (se_gr_graceful(&p->conf, &o->sess, 0) &&
+		    c->born_ms > o->up_ms) {
 			log_info("%s: new OPEN: the peer restarted",
 			    p->conf.name);
 			se_lasterr_socket(p->st.lasterr,
@@ -1086,6 +1095,7 @@ se_session_up(struct se_conn *c)
 	struct se_peer		*p = c->peer;
 	struct imsg_session_up	 up;
 
+	c->up_ms = mono_ms();
 	p->fails = 0;
 	p->idle = 0;
 	p->st.lasterr[0] = '\0';
