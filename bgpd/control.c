@@ -6,7 +6,11 @@
  *
  * Clients are untrusted: every request is length-checked, a client that
  * sends garbage is dropped, and a client that vanishes mid-answer costs
- * nothing but its buffer.
+ * nothing but its buffer.  A client that sends nothing for CTL_IDLE_MS
+ * while no answer is on its way, or whose answer stops moving, is closed,
+ * so that silent clients cannot hold every slot; one that keeps asking
+ * without reading its answers is closed once CTL_MAX_QUEUED bytes wait
+ * for it, and may wait for one child's answer at a time.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -33,14 +37,19 @@
 
 #define CTL_MAX_CLIENTS	128
 #define CTL_CHUNK	(IMSG_MAX_CTL - 1024)
+#define CTL_IDLE_MS	10000
+#define CTL_MAX_QUEUED	(4 * 1024 * 1024)
 
 struct ctl_conn {
 	TAILQ_ENTRY(ctl_conn)	 entry;
 	struct imsgev		 iev;
+	struct event		*idle_ev;
+	uint64_t		 idle_out;	/* bytes_out at last check */
 	uint32_t		 id;
 	uid_t			 uid;
 	gid_t			 gid;
 	int			 hello;
+	int			 pending;	/* awaits a child's answer */
 	int			 dead;
 };
 
@@ -55,6 +64,9 @@ static void	 ctl_accept(evutil_socket_t, short, void *);
 static void	 ctl_dispatch(struct imsgev *, struct imsg *, void *);
 static void	 ctl_closed(struct imsgev *, void *);
 static void	 ctl_reap(evutil_socket_t, short, void *);
+static void	 ctl_idle(evutil_socket_t, short, void *);
+static void	 ctl_free(struct ctl_conn *);
+static int	 ctl_flooded(struct ctl_conn *);
 static void	 ctl_kill(struct ctl_conn *);
 static void	 ctl_error(struct ctl_conn *, const char *);
 static void	 ctl_send_json(struct ctl_conn *, struct jsonw *);
@@ -131,8 +143,7 @@ control_cleanup(const char *path)
 
 	while ((c = TAILQ_FIRST(&ctl_conns)) != NULL) {
 		TAILQ_REMOVE(&ctl_conns, c, entry);
-		imsgev_clear(&c->iev);
-		free(c);
+		ctl_free(c);
 	}
 	if (ctl_ev != NULL) {
 		close(event_get_fd(ctl_ev));
@@ -173,17 +184,73 @@ ctl_accept(evutil_socket_t lfd, short ev, void *arg)
 		return;
 	}
 	c = xcalloc(1, sizeof(*c));
+	if ((c->idle_ev = evtimer_new(td->base, ctl_idle, c)) == NULL)
+		fatalx("control events");
 	c->id = ctl_next_id++;
 	c->uid = uid;
 	c->gid = gid;
 	if (imsgev_init(&c->iev, td->base, fd, IMSG_MAX_CTL, ctl_dispatch,
 	    ctl_closed, c) == -1) {
 		close(fd);
+		event_free(c->idle_ev);
 		free(c);
 		return;
 	}
+	evt_after_ms(c->idle_ev, CTL_IDLE_MS);
 	TAILQ_INSERT_TAIL(&ctl_conns, c, entry);
 	ctl_nconns++;
+}
+
+static void
+ctl_free(struct ctl_conn *c)
+{
+	event_free(c->idle_ev);
+	imsgev_clear(&c->iev);
+	free(c);
+}
+
+/*
+ * A client that asked nothing for CTL_IDLE_MS goes, unless an answer is
+ * on its way: awaited from a child, or queued and read since the last
+ * check.  An answer that nobody reads does not keep it.
+ */
+static void
+ctl_idle(evutil_socket_t fd, short ev, void *arg)
+{
+	struct ctl_conn	*c = arg;
+	uint64_t	 out = c->iev.ibuf.bytes_out;
+
+	(void)fd;
+	(void)ev;
+	if (c->dead)
+		return;
+	if (c->pending || (imsgbuf_queued(&c->iev.ibuf) > 0 &&
+	    out != c->idle_out)) {
+		c->idle_out = out;
+		evt_after_ms(c->idle_ev, CTL_IDLE_MS);
+		return;
+	}
+	if (imsgbuf_queued(&c->iev.ibuf) > 0)
+		log_warnx("control: client %u reads nothing of its answer, "
+		    "closing it", c->id);
+	else
+		log_info("control: client %u idle for %d s, closing it",
+		    c->id, CTL_IDLE_MS / 1000);
+	ctl_kill(c);
+}
+
+/* A client that asks again while its answers pile up does not read them. */
+static int
+ctl_flooded(struct ctl_conn *c)
+{
+	size_t	 queued = imsgbuf_queued(&c->iev.ibuf);
+
+	if (queued <= CTL_MAX_QUEUED)
+		return 0;
+	log_warnx("control: client %u does not read its answers (%zu bytes "
+	    "queued), closing it", c->id, queued);
+	ctl_kill(c);
+	return 1;
 }
 
 /* Connections are freed outside their own callbacks. */
@@ -199,6 +266,7 @@ ctl_kill(struct ctl_conn *c)
 	c->iev.dead = 1;
 	if (c->iev.ev != NULL)
 		event_del(c->iev.ev);
+	evtimer_del(c->idle_ev);
 	evt_after_ms(ctl_reap_ev, 0);
 }
 
@@ -214,8 +282,7 @@ ctl_reap(evutil_socket_t fd, short ev, void *arg)
 		if (!c->dead)
 			continue;
 		TAILQ_REMOVE(&ctl_conns, c, entry);
-		imsgev_clear(&c->iev);
-		free(c);
+		ctl_free(c);
 		ctl_nconns--;
 	}
 }
@@ -235,6 +302,8 @@ control_relay(uint32_t id, uint32_t type, const void *data, size_t len)
 
 	TAILQ_FOREACH(c, &ctl_conns, entry)
 		if (c->id == id && !c->dead) {
+			if (type != IMSG_CTL_DATA)
+				c->pending = 0;
 			imsgev_compose(&c->iev, type, 0, 0, -1, data, len);
 			return;
 		}
@@ -281,6 +350,7 @@ ctl_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
 	(void)iev;
 	if (c->dead)
 		return;
+	evt_after_ms(c->idle_ev, CTL_IDLE_MS);
 	if (im->fd != -1) {
 		/* Clients have no business passing descriptors. */
 		close(im->fd);
@@ -310,6 +380,8 @@ ctl_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
 		c->hello = 1;
 		return;
 	}
+	if (ctl_flooded(c))
+		return;
 	switch (im->hdr.type) {
 	case IMSG_CTL_NODE_STATUS:
 		jw_init(&jw, 0);
@@ -322,9 +394,13 @@ ctl_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
 		ctl_send_json(c, &jw);
 		break;
 	case IMSG_CTL_SHOW_FIB:
-		if (proc_compose(td->kroute, IMSG_CTL_SHOW_FIB, c->id, -1,
+		if (c->pending)
+			ctl_error(c, "control: one request at a time");
+		else if (proc_compose(td->kroute, IMSG_CTL_SHOW_FIB, c->id, -1,
 		    NULL, 0) == -1)
 			ctl_error(c, "kroute is not running");
+		else
+			c->pending = 1;
 		break;
 	case IMSG_CTL_SHOW_RIB:
 		/* The optional prefix, as the client sent it. */
@@ -332,9 +408,13 @@ ctl_dispatch(struct imsgev *iev, struct imsg *im, void *arg)
 			ctl_error(c, "show rib: bad prefix");
 			break;
 		}
-		if (proc_compose(td->rib, IMSG_CTL_SHOW_RIB, c->id, -1,
+		if (c->pending)
+			ctl_error(c, "control: one request at a time");
+		else if (proc_compose(td->rib, IMSG_CTL_SHOW_RIB, c->id, -1,
 		    im->data, im->datalen) == -1)
 			ctl_error(c, "ribd is not running");
+		else
+			c->pending = 1;
 		break;
 	case IMSG_CTL_RELOAD:
 		if (!ctl_privileged(c)) {
