@@ -124,7 +124,7 @@ DEPFLAGS =	-MMD -MP
 	$(CC) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 -include $(wildcard */*.d regress/*/*.d)
 
-.PHONY: all deps check asan install clean demo fuzz bench unit-tests lint
+.PHONY: all deps check asan valgrind install clean demo fuzz bench unit-tests lint
 
 deps:
 	$(DEPS_CMD)
@@ -137,6 +137,10 @@ asan: deps
 	$(MAKE) clean
 	$(MAKE) SAN=1 OPT="-O1 -g" all
 	TORTIE_ASAN=1 sh regress/run.sh
+
+# memcheck over the unit tests and the parent in labs (regress/valgrind.sh).
+valgrind: deps all
+	sh regress/valgrind.sh
 
 fuzz: deps
 	$(MAKE) -C regress/fuzz run

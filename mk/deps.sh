@@ -7,7 +7,8 @@ PKGS="build-essential pkg-config libevent-dev libbsd-dev libyaml-dev \
 libssl-dev libseccomp-dev libcap-ng-dev libcmocka-dev iproute2 iputils-ping \
 clang libclang-rt-14-dev procps psmisc perl python3 \
 bird2 frr gobgpd openbgpd exabgp tcpdump etcd-server etcd-client \
-mandoc debhelper dpkg-dev fakeroot curl python3-prometheus-client jq strace"
+mandoc debhelper dpkg-dev fakeroot curl python3-prometheus-client jq strace \
+valgrind"
 
 missing=""
 for p in $PKGS; do

@@ -296,12 +296,15 @@ lab_start() {
 		lab_conf "$i"
 		# A simple command, so that $! is tortied itself (ip netns
 		# exec execs it), not a subshell.
-		ip netns exec "$(lab_ns "n$i")" "$LAB_TOP/bgpd/tortied" -d \
-		    -f "$LAB_DIR/node$i.yaml" >>"$LAB_DIR/node$i.log" 2>&1 &
+		# LAB_WRAP (regress/valgrind.sh): a command line in front.
+		ip netns exec "$(lab_ns "n$i")" ${LAB_WRAP:-} \
+		    "$LAB_TOP/bgpd/tortied" -d -f "$LAB_DIR/node$i.yaml" \
+		    >>"$LAB_DIR/node$i.log" 2>&1 &
 		echo $! >"$LAB_DIR/node$i.pid"
 	done
 	for i in "$@"; do
 		t=50
+		[ -n "${LAB_WRAP:-}" ] && t=300
 		while [ "$t" -gt 0 ] && [ ! -S "$LAB_DIR/node$i.sock" ]; do
 			sleep 0.1
 			t=$((t - 1))
