@@ -39,6 +39,7 @@
 #define CTL_CHUNK	(IMSG_MAX_CTL - 1024)
 #define CTL_IDLE_MS	10000
 #define CTL_MAX_QUEUED	(4 * 1024 * 1024)
+#define CTL_REFUSED_LOG_MS	60000
 
 struct ctl_conn {
 	TAILQ_ENTRY(ctl_conn)	 entry;
@@ -59,6 +60,8 @@ static struct event		*ctl_reap_ev;
 static int			 ctl_nconns;
 static uint32_t			 ctl_next_id = 1;
 static gid_t			 ctl_gid;
+static uint64_t			 ctl_refused_logged;
+static unsigned long		 ctl_refused;
 
 static void	 ctl_accept(evutil_socket_t, short, void *);
 static void	 ctl_dispatch(struct imsgev *, struct imsg *, void *);
@@ -174,7 +177,16 @@ ctl_accept(evutil_socket_t lfd, short ev, void *arg)
 		return;
 	}
 	if (ctl_nconns >= CTL_MAX_CLIENTS) {
-		log_warnx("control: too many clients, refusing one");
+		/* Once a minute, so that a flood cannot flood the log. */
+		ctl_refused++;
+		if (ctl_refused_logged == 0 ||
+		    mono_ms() - ctl_refused_logged >= CTL_REFUSED_LOG_MS) {
+			log_warnx("control: %d clients, refused %lu "
+			    "connection(s) (logged once a minute)",
+			    CTL_MAX_CLIENTS, ctl_refused);
+			ctl_refused_logged = mono_ms();
+			ctl_refused = 0;
+		}
 		close(fd);
 		return;
 	}

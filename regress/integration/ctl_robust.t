@@ -213,6 +213,8 @@ wait "$mp"
 diag "idle_many -> $(tail -1 "$LAB_DIR/many.txt")"
 grep -q ' 0 still open' "$LAB_DIR/many.txt"
 ok $? "idle_many: tortied closed every idle connection"
+is "$(grep -c 'control: 128 clients, refused' "$LAB_DIR/node1.log")" 1 \
+    "idle_many: the refused connections logged once"
 INPUTS=$((INPUTS + 140))
 after "idle_many"
 
