@@ -89,7 +89,7 @@ ctl get nodes -o wide
 step "Default: node-to-node full mesh"
 lab_start 1 2 3 4
 for i in 1 2 3 4; do
-	lab_wait_established "$i" 3 30 || FAILS=$((FAILS + 1))
+	lab_wait_sessions "$i" "$(lab_mesh "$i")" 30 || FAILS=$((FAILS + 1))
 done
 nctl 1 node status
 if [ -n "${LAB_ETCD:-}" ]; then
