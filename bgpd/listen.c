@@ -51,7 +51,7 @@ listen_one(const struct bgpd_addr *a, uint16_t port)
 	struct listener		*l;
 	socklen_t		 slen;
 	char			 buf[ADDRSTRLEN];
-	int			 fd, on = 1, ttl = 255;
+	int			 fd, on = 1;
 
 	if (nlisteners >= LISTEN_MAX)
 		return -1;
@@ -64,16 +64,13 @@ listen_one(const struct bgpd_addr *a, uint16_t port)
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	/*
-	 * The SYN-ACK leaves with the listener's TTL: 255, so that a GTSM
+	 * The SYN-ACK leaves with the listener's TTL, 255, so that a GTSM
 	 * peer (RFC 5082) that dials us accepts it.  sessiond sets each
 	 * accepted session's own TTL and minimum TTL.
 	 */
-	if (ss.ss_family == AF_INET6) {
+	if (ss.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
-		setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
-		    sizeof(ttl));
-	} else
-		setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+	(void)sock_ttl(fd, ss.ss_family, GTSM_TTL);
 	/* GTSM peers: their SYN's TTL is checked after accept. */
 	if (plat_syn_save(fd) == -1)
 		log_warn("listen: keeping SYN headers (GTSM checks the first "
@@ -214,7 +211,7 @@ listen_gtsm(int fd, const struct bgpd_addr *remote, const struct bgpd_peer *p)
 
 	if (p->conf.ttl_security == 0)
 		return 0;
-	min = 256 - p->conf.ttl_security;
+	min = GTSM_MIN_TTL(p->conf.ttl_security);
 	if ((ttl = plat_syn_ttl(fd)) >= 0 && ttl < min) {
 		now = mono_ms();
 		if (now - gtsm_logged > UNKNOWN_LOG_MS) {

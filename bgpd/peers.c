@@ -51,6 +51,7 @@ static void		 peer_json(struct jsonw *, const struct bgpd_peer *);
 static int		 peer_should_drain(const struct bgpd_peer *, int);
 static void		 migration_cb(evutil_socket_t, short, void *);
 static int		 peer_ready(const struct bgpd_peer *);
+static void		 peer_session_ended(struct bgpd_peer *);
 static void		 peers_prune_groups(void);
 static void		 log_kv(char *, size_t, const char *, const char *);
 static const char	*peer_log_tail(const struct bgpd_peer *, uint32_t,
@@ -461,6 +462,17 @@ peer_should_drain(const struct bgpd_peer *p, int added)
 }
 
 /*
+ * The session went down (or its sessiond restarted): its End-of-RIB no
+ * longer counts, and whatever comes up next is after any hand-over.
+ */
+static void
+peer_session_ended(struct bgpd_peer *p)
+{
+	p->handed_over = 0;
+	p->counts.eor = 0;
+}
+
+/*
  * Established, and the peer's initial routes are all in: ribd counted
  * its End-of-RIB in counts that came after the session came up (counts
  * sent before a reset do not speak for the new session).
@@ -561,8 +573,7 @@ peers_group_started(struct child *c)
 	TAILQ_FOREACH(p, &peers, entry)
 		if (p->group == c) {
 			p->st.state = FSM_IDLE;
-			p->handed_over = 0;
-			p->counts.eor = 0;
+			peer_session_ended(p);
 			if (strcmp(c->name, p->conf.group) != 0) {
 				p->group = proc_group_add(p->conf.group);
 				moved = 1;
@@ -611,10 +622,8 @@ peers_state(struct child *c, struct imsg *im)
 	if (st.state == FSM_ESTABLISHED && p->st.state != FSM_ESTABLISHED)
 		p->up_ms = mono_ms();
 	else if (st.state != FSM_ESTABLISHED &&
-	    p->st.state == FSM_ESTABLISHED) {
-		p->handed_over = 0;
-		p->counts.eor = 0;
-	}
+	    p->st.state == FSM_ESTABLISHED)
+		peer_session_ended(p);
 	if (st.state != p->st.state)
 		log_info("session %s: %s -> %s%s", p->conf.name,
 		    fsm_state_name(p->st.state), fsm_state_name(st.state),

@@ -186,7 +186,7 @@ struct imsg_peer {
 	uint32_t	 flags;		/* PEER_F_* */
 	uint8_t		 type;		/* enum peer_type */
 	uint8_t		 nexthop;	/* enum peer_nexthop */
-	uint8_t		 ttl_security;	/* GTSM hops; 0: off */
+	uint8_t		 ttl_security;	/* GTSM hops (GTSM_MIN_TTL); 0: off */
 	uint8_t		 allow_local_as; /* numAllowedLocalASNumbers */
 	uint8_t		 md5_len;
 	uint8_t		 pad[3];
@@ -195,6 +195,13 @@ struct imsg_peer {
 	uint32_t	 pad2;
 };
 _Static_assert(sizeof(struct imsg_peer) == 508, "imsg_peer size");
+
+/*
+ * GTSM (RFC 5082): a session with ttl_security hops sends with TTL 255
+ * and takes only segments that arrive with at least this many left.
+ */
+#define GTSM_TTL		255
+#define GTSM_MIN_TTL(hops)	(GTSM_TTL + 1 - (int)(hops))
 
 /*
  * sessiond -> ribd when a session reaches Established: the negotiated

@@ -282,3 +282,13 @@ xasprintf(char **ret, const char *fmt, ...)
 		fatal("asprintf");
 	return n;
 }
+
+/* The TTL (hop limit) of what a socket of family af sends. */
+int
+sock_ttl(int fd, int af, int ttl)
+{
+	if (af == AF_INET6)
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
+		    sizeof(ttl));
+	return setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+}

@@ -40,6 +40,7 @@ void		 addr_to_sockaddr(const struct bgpd_addr *, uint16_t,
 int		 addr_from_sockaddr(const struct sockaddr *, struct bgpd_addr *,
 		    uint16_t *);
 void		 addr_mask(struct bgpd_addr *, int);
+int		 sock_ttl(int, int, int);
 int		 addr_in_prefix(const struct bgpd_addr *,
 		    const struct bgpd_addr *, int);
 uint64_t	 mono_ms(void);

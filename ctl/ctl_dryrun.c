@@ -311,8 +311,9 @@ dr_change_text(const struct plan *po, const struct plan *pn,
 	char			*s = NULL, *f;
 	uint32_t		 bit;
 
+	/* The hand-over first: it says which session the rest is about. */
 	if (e->fields & PLAN_DF_NAME)
-		xasprintf(&s, "handed over from %s", o->name);
+		s = dr_field(po, o, pn, n, PLAN_DF_NAME);
 	for (bit = 1; bit != 0 && bit <= PLAN_DF_ALL; bit <<= 1) {
 		if ((e->fields & bit) == 0 || bit == PLAN_DF_NAME)
 			continue;

@@ -30,7 +30,6 @@ struct event_base;
 #define SE_STATUS_MS		5000	/* periodic IMSG_SESSION_STATE */
 #define SE_GR_TIME_DEFAULT	120	/* BIRD's graceful restart time */
 #define SE_TTL_DEFAULT		64	/* TTL of sessions without GTSM */
-#define SE_TTL_GTSM		255
 
 /* Output queue bound beyond which ribd is ignoring XOFF. */
 #define SE_WBUF_HARD_MAX	(4 * SE_XOFF_BYTES)

@@ -27,23 +27,15 @@ se_sock_md5(int fd, const struct bgpd_addr *remote, const char *key,
 /*
  * Without GTSM every session sends with SE_TTL_DEFAULT hops: sessions
  * between nodes need not be on one link (Calico renders "multihop" for
- * its peers).  With GTSM (hops > 0) we send with 255 and accept only
- * segments that arrive with at least 255 - (hops - 1) left.
+ * its peers).  With GTSM (hops > 0) we send with GTSM_TTL and accept only
+ * segments that arrive with at least GTSM_MIN_TTL(hops) left.
  */
 int
 se_sock_ttl(int fd, int af, uint8_t hops)
 {
-	int	 ttl = hops > 0 ? SE_TTL_GTSM : SE_TTL_DEFAULT;
-	int	 min = SE_TTL_GTSM - (hops - 1);
-
-	if (af == AF_INET6) {
-		if (setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
-		    sizeof(ttl)) == -1)
-			return -1;
-	} else if (setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl,
-	    sizeof(ttl)) == -1)
+	if (sock_ttl(fd, af, hops > 0 ? GTSM_TTL : SE_TTL_DEFAULT) == -1)
 		return -1;
-	return hops > 0 ? plat_min_ttl(fd, af, min) : 0;
+	return hops > 0 ? plat_min_ttl(fd, af, GTSM_MIN_TTL(hops)) : 0;
 }
 
 /* Mark the traffic as network control (CS6), as routers do; best effort. */
