@@ -29,20 +29,7 @@ tor_error() {
 	    .state != "Established") | .lastError'
 }
 
-tor_established() {
-	lab_tor_sessions | awk '$2 == "Established" { print $1 }'
-}
-
-cat >"$LAB_DIR/global.yaml" <<'YAML'
-apiVersion: projectcalico.org/v3
-kind: BGPPeer
-metadata:
-  name: my-global-peer
-spec:
-  peerIP: 198.18.0.254
-  asNumber: 64567
-YAML
-lab_tortiectl apply -f "$LAB_DIR/global.yaml" >/dev/null
+lab_global_peer
 ok $? "global BGPPeer to the ToR applied"
 for i in 1 2 3; do
 	lab_wait_sessions $i "$(lab_mesh $i 64512
@@ -78,7 +65,7 @@ for i in 1 2 3; do
 done
 lab_wait_text "the ToR's established sessions" "node1
 node2
-node3" 20 tor_established
+node3" 20 lab_tor_established
 ok $? "the ToR: established with every node"
 
 for i in 1 2 3; do

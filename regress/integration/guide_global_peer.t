@@ -17,26 +17,13 @@ lab_start 1 2 3
 
 GLOBAL="Global_198_18_0_254 global Established 64567"
 
-tor_established() {
-	lab_tor_sessions | grep -c ' Established$'
-}
-
 for i in 1 2 3; do
 	lab_wait_sessions $i "$(lab_mesh $i)" 30
 	ok $? "node$i: the default mesh, nothing else"
 done
-is "$(tor_established)" 0 "the ToR has no session before the BGPPeer"
+is "$(lab_tor_established | wc -l)" 0 "the ToR has no session before the BGPPeer"
 
-cat >"$LAB_DIR/global.yaml" <<'YAML'
-apiVersion: projectcalico.org/v3
-kind: BGPPeer
-metadata:
-  name: my-global-peer
-spec:
-  peerIP: 198.18.0.254
-  asNumber: 64567
-YAML
-lab_tortiectl apply -f "$LAB_DIR/global.yaml" >/dev/null
+lab_global_peer
 ok $? "the guide's global BGPPeer applied"
 
 for i in 1 2 3; do
@@ -134,6 +121,6 @@ for i in 1 2 3; do
 done
 lab_wait_routes tor "198.18.254.0/24 dev tor0" 20
 ok $? "the ToR's kernel: no block left"
-is "$(tor_established)" 0 "the ToR: no session left"
+is "$(lab_tor_established | wc -l)" 0 "the ToR: no session left"
 
 done_testing

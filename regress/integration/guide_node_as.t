@@ -18,26 +18,13 @@ lab_start 1 2 3
 
 GLOBAL="Global_198_18_0_254 global Established 64567"
 
-tor_established() {
-	lab_tor_sessions | awk '$2 == "Established" { print $1 }'
-}
-
 # best_path I PREFIX: "peerIP asPath" of node I's best path for PREFIX.
 best_path() {
 	lab_ctl "$1" show rib -o json "$2" | jq -r '.[] | select(.best) |
 	    "\(.peerIP) \(.asPath | map(tostring) | join(" "))"'
 }
 
-cat >"$LAB_DIR/global.yaml" <<'YAML'
-apiVersion: projectcalico.org/v3
-kind: BGPPeer
-metadata:
-  name: my-global-peer
-spec:
-  peerIP: 198.18.0.254
-  asNumber: 64567
-YAML
-lab_tortiectl apply -f "$LAB_DIR/global.yaml" >/dev/null
+lab_global_peer
 ok $? "global BGPPeer to the ToR applied"
 for i in 1 2 3; do
 	lab_wait_sessions $i "$(lab_mesh $i; echo "$GLOBAL")" 30
@@ -76,7 +63,7 @@ lab_wait_sessions 1 "$(lab_mesh 1; echo "$GLOBAL")" 60
 ok $? "node1: the ToR takes AS 64514"
 lab_wait_text "the ToR's established sessions" "node1
 node2
-node3" 20 tor_established
+node3" 20 lab_tor_established
 ok $? "the ToR: established with every node"
 
 for i in 1 2 3; do

@@ -42,12 +42,8 @@ peers_tor() {
 		ok $? "node$i: no route to the ToR's network"
 	done
 	lab_wait_text "the ToR's established sessions" "$(for i in "$@"; do
-		echo "node$i"; done)" 30 tor_established
+		echo "node$i"; done)" 30 lab_tor_established
 	ok $? "the ToR: established with node(s) $* only"
-}
-
-tor_established() {
-	lab_tor_sessions | awk '$2 == "Established" { print $1 }'
 }
 
 for i in $(seq $N); do

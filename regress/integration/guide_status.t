@@ -68,16 +68,7 @@ lab_ctl 1 node status | grep -Fq "| $(date -d "$since" +%H:%M:%S) |"
 ok $? "node1: SINCE is the session's since ($since) in local time"
 
 # A global peer to the ToR, which is not running yet.
-cat >"$LAB_DIR/global.yaml" <<'YAML'
-apiVersion: projectcalico.org/v3
-kind: BGPPeer
-metadata:
-  name: my-global-peer
-spec:
-  peerIP: 198.18.0.254
-  asNumber: 64567
-YAML
-lab_tortiectl apply -f "$LAB_DIR/global.yaml" >/dev/null
+lab_global_peer
 ok $? "global BGPPeer to the ToR applied"
 B='+--------------+-------------------+-------+----------+-----------------------------------+'
 status_is 1 "tortie process is running.
@@ -121,9 +112,9 @@ $B4
 $B4" 20 "node1: refused by the ToR, 'Idle Received: Bad Peer AS'"
 
 # A node-specific peer with the wrong AS: node2 refuses the ToR.  The
-# global peer goes first, on its own: a session whose replacement goes to
-# the same address is kept while the replacement tries to come up (make
-# before break), which is not what this test is about.
+# global peer goes first, on its own: otherwise its session would be
+# handed over to the node-specific one (same address) and reset there,
+# which is not what this test is about.
 lab_tortiectl delete bgppeer my-global-peer >/dev/null
 ok $? "global BGPPeer deleted"
 lab_wait_status 2 '^IPv4 BGP status$' 5 &&

@@ -53,16 +53,7 @@ same_since() {
 	    END { exit bad || n != m || m == 0 }'
 }
 
-cat >"$LAB_DIR/global.yaml" <<'YAML'
-apiVersion: projectcalico.org/v3
-kind: BGPPeer
-metadata:
-  name: my-global-peer
-spec:
-  peerIP: 198.18.0.254
-  asNumber: 64567
-YAML
-lab_tortiectl apply -f "$LAB_DIR/global.yaml" >/dev/null
+lab_global_peer
 ok $? "global BGPPeer to the ToR applied"
 for i in $(seq $N); do
 	lab_wait_sessions $i "$(lab_mesh $i; echo "$GLOBAL")" 30

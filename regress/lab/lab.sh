@@ -360,6 +360,26 @@ lab_sessions() {
 # The ToR's own network as the nodes' kernels show it.
 LAB_TORNET="198.18.254.0/24 via 198.18.0.254"
 
+# lab_tor_established: the nodes the ToR has an Established session with.
+lab_tor_established() {
+	lab_tor_sessions | awk '$2 == "Established" { print $1 }'
+}
+
+# lab_global_peer: the guide's global BGPPeer my-global-peer, the ToR in
+# AS 64567, applied (its YAML is left in global.yaml).
+lab_global_peer() {
+	cat >"$LAB_DIR/global.yaml" <<-'YAML'
+	apiVersion: projectcalico.org/v3
+	kind: BGPPeer
+	metadata:
+	  name: my-global-peer
+	spec:
+	  peerIP: 198.18.0.254
+	  asNumber: 64567
+	YAML
+	lab_tortiectl apply -f "$LAB_DIR/global.yaml" >/dev/null
+}
+
 # lab_mesh I [AS [J...]]: node I's mesh sessions (IPv4 and IPv6) with
 # nodes J... (default: every lab node) as lab_sessions prints them.  The
 # peers' AS: AS, or with AS empty or "-" each node's LAB_NODE_AS_<j>,
